@@ -1,0 +1,21 @@
+"""Test settings: fast hasher, in-memory mail and cache, plain static storage."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+SECRET_KEY = "test-only-key"  # noqa: S105 (tests only)
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = BASE_DIR / ".test_media"
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test_media" / "private"
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
+
+if not env("DATABASE_URL"):
+    raise RuntimeError("Les tests tournent sur PostgreSQL : lancez-les avec `make test`.")
+
+# Static files come from the finders (live_server's handler); WhiteNoise is for production.
+MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405

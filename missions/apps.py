@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class MissionsConfig(AppConfig):
+    name = "missions"
+    verbose_name = "Missions et états de frais"
+
+    def ready(self):
+        from .roles import sync_role_groups
+
+        # Run once, after the last app's migrations, when every permission exists.
+        post_migrate.connect(sync_role_groups, dispatch_uid="missions.sync_role_groups")

@@ -1,0 +1,22 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def seeded(live_server):
+    call_command("seed_demo", password="demo-password-for-tests", stdout=io.StringIO())
+    return live_server
+
+
+def test_home_page__shows_dsfr_header_and_portal_button(seeded, page, screenshot):
+    page.goto(seeded.url + "/")
+    assert page.title().endswith("IMAG'IN Polynésie")
+    assert page.locator(".fr-header__service-title").inner_text().strip() == "IMAG'IN"
+    assert page.get_by_role("link", name="Accéder à mon espace").first.is_visible()
+    # The DSFR stylesheet really loaded: the header logo is laid out by it.
+    assert page.locator(".fr-logo").first.evaluate("e => getComputedStyle(e).fontWeight") == "700"
+    screenshot(page, "home-desktop")
