@@ -1,0 +1,42 @@
+from .fees import (
+    Attestation,
+    EtatDeFrais,
+    FeePart,
+    MealLine,
+    NightLine,
+    StatusChange,
+    TravelLeg,
+    WorkLine,
+)
+from .geography import Archipelago, Commune, Island
+from .intervenants import DossierFinancier, Intervenant
+from .missions import Mission
+from .organisation import Centre, Exam, ExamKind, Session
+from .payments import PaymentBatch
+from .rates import Activity, Rate, RateGroup, TravelRate
+
+__all__ = [
+    "Activity",
+    "Archipelago",
+    "Attestation",
+    "Centre",
+    "Commune",
+    "DossierFinancier",
+    "EtatDeFrais",
+    "Exam",
+    "ExamKind",
+    "FeePart",
+    "Intervenant",
+    "Island",
+    "MealLine",
+    "Mission",
+    "NightLine",
+    "PaymentBatch",
+    "Rate",
+    "RateGroup",
+    "Session",
+    "StatusChange",
+    "TravelLeg",
+    "TravelRate",
+    "WorkLine",
+]

@@ -1,0 +1,140 @@
+"""Missions (convocations)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .geography import Island
+from .intervenants import Intervenant
+from .organisation import Centre, Session
+from .rates import Activity, RateGroup
+
+MAX_MISSION_DAYS = 60
+
+
+class MissionQuerySet(models.QuerySet):
+    def for_intervenant(self, intervenant):
+        return self.filter(intervenant=intervenant)
+
+    def for_chef(self, user):
+        return self.filter(centre__chefs=user)
+
+    def issued(self):
+        return self.filter(issued_at__isnull=False)
+
+    def not_issued(self):
+        return self.filter(issued_at__isnull=True)
+
+    def with_related(self):
+        return self.select_related(
+            "intervenant",
+            "session__exam__rate_group",
+            "activity",
+            "centre__commune",
+            "centre__island__archipelago",
+            "rate_group",
+        )
+
+
+class Mission(models.Model):
+    intervenant = models.ForeignKey(
+        Intervenant, models.PROTECT, related_name="missions", verbose_name="intervenant"
+    )
+    session = models.ForeignKey(
+        Session, models.PROTECT, related_name="missions", verbose_name="session"
+    )
+    epreuve = models.CharField("épreuve", max_length=200, blank=True)
+    activity = models.ForeignKey(
+        Activity, models.PROTECT, related_name="missions", verbose_name="type de mission"
+    )
+    centre = models.ForeignKey(
+        Centre, models.PROTECT, related_name="missions", verbose_name="centre d'épreuves"
+    )
+    start_date = models.DateField("premier jour")
+    end_date = models.DateField("dernier jour")
+    start_time = models.TimeField("heure de début", default=datetime.time(7, 30))
+    end_time = models.TimeField("heure de fin", default=datetime.time(12, 30))
+    expected_quantity = models.DecimalField(
+        "quantité prévue", max_digits=9, decimal_places=2, default=0
+    )
+    rate_group = models.ForeignKey(
+        RateGroup,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="groupe de taux particulier",
+        help_text="Vide : celui de l'examen. Pour un concours, le corps de l'examinateur.",
+    )
+    convocation_number = models.CharField(
+        "n° de convocation", max_length=30, unique=True, null=True, blank=True
+    )
+    issued_at = models.DateTimeField("convocation émise le", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mission"
+        ordering = ["-start_date", "centre__name"]
+        constraints = [
+            # The same convocation twice is a mistake, and makes re-imports idempotent.
+            models.UniqueConstraint(
+                fields=["intervenant", "session", "activity", "centre", "start_date", "epreuve"],
+                name="unique_mission",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="mission_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expected_quantity__gte=0), name="mission_quantity_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "centre"]),
+            models.Index(fields=["intervenant", "-start_date"]),
+        ]
+
+    def __str__(self):
+        label = self.epreuve or self.activity.name
+        return f"{label} — {self.intervenant.full_name} — {self.start_date:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date:
+            if self.end_date < self.start_date:
+                errors["end_date"] = "Le dernier jour précède le premier."
+            elif (self.end_date - self.start_date).days >= MAX_MISSION_DAYS:
+                errors["end_date"] = f"Une mission dure au plus {MAX_MISSION_DAYS} jours."
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = "L'heure de fin doit suivre l'heure de début."
+        if self.expected_quantity is not None and self.expected_quantity < 0:
+            errors["expected_quantity"] = "La quantité prévue ne peut pas être négative."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def effective_rate_group(self):
+        return self.rate_group or self.session.exam.rate_group
+
+    @property
+    def island(self) -> Island:
+        return self.centre.island
+
+    @property
+    def days(self):
+        day = self.start_date
+        while day <= self.end_date:
+            yield day
+            day += datetime.timedelta(days=1)
+
+    @property
+    def is_issued(self):
+        return self.issued_at is not None

@@ -1,0 +1,50 @@
+"""Small predicates saying who may do what; views and services both call them."""
+
+from .enums import Actor
+from .roles import CHEFS_DE_CENTRE, GESTIONNAIRES
+
+
+def _in_group(user, name):
+    if not user or not user.is_authenticated:
+        return False
+    cache = getattr(user, "_imagin_groups", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._imagin_groups = cache
+    return name in cache
+
+
+def is_gestionnaire(user) -> bool:
+    """A DEC gestionnaire (or an administrator): acts on every file."""
+    return bool(
+        user and user.is_authenticated and (user.is_superuser or _in_group(user, GESTIONNAIRES))
+    )
+
+
+def is_chef_de_centre(user) -> bool:
+    return _in_group(user, CHEFS_DE_CENTRE)
+
+
+def is_chef_of(user, mission) -> bool:
+    """The user heads the centre where the mission is held."""
+    if not is_chef_de_centre(user):
+        return False
+    return mission.centre.chefs.filter(pk=user.pk).exists()
+
+
+def owns(user, mission) -> bool:
+    """The mission is the user's own, as an intervenant."""
+    return bool(user and user.is_authenticated and mission.intervenant.user_id == user.pk)
+
+
+def can_act_as(user, actor, mission) -> bool:
+    """May `user` act on `mission` in the role `actor`?"""
+    if actor == Actor.SYSTEM:
+        return user is None
+    if actor == Actor.INTERVENANT:
+        return owns(user, mission)
+    if actor == Actor.CHEF_DE_CENTRE:
+        return is_chef_of(user, mission)
+    if actor == Actor.GESTIONNAIRE:
+        return is_gestionnaire(user)
+    return False
