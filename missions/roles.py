@@ -13,6 +13,10 @@ COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
 }
 
+# Records that only change through services (state machine, attestation, payment):
+# gestionnaires view them in the admin, they never edit them by hand.
+READ_ONLY_MODELS = ["feepart", "statuschange", "attestation", "etatdefrais"]
+
 # app_label -> codenames (or "*" for every permission of the app's models).
 ROLE_PERMISSIONS = {
     EDITORS: {
@@ -25,6 +29,8 @@ ROLE_PERMISSIONS = {
     },
     CHEFS_DE_CENTRE: {
         "wagtailadmin": ["access_admin"],
+        # Scoped to their centres by the viewsets (missions.viewsets.ScopedViewSet).
+        "missions": ["view_mission", "view_feepart"],
     },
 }
 
@@ -32,7 +38,11 @@ ROLE_PERMISSIONS = {
 def _permissions(spec):
     for app_label, codenames in spec.items():
         query = Permission.objects.filter(content_type__app_label=app_label)
-        if codenames != "*":
+        if codenames == "*":
+            query = query.exclude(
+                content_type__model__in=READ_ONLY_MODELS, codename__regex=r"^(add|change|delete)_"
+            )
+        else:
             query = query.filter(codename__in=codenames)
         yield from query
 

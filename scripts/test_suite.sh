@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The checks `make test` runs, against the PostgreSQL server in DATABASE_URL.
+# Extra arguments go to both pytest passes (e.g. -k fees).
 set -euo pipefail
 export DJANGO_SETTINGS_MODULE=imagin_site.settings.test
 bin=.venv/bin
@@ -7,4 +8,13 @@ $bin/ruff check .
 $bin/ruff format --check .
 $bin/python manage.py check
 $bin/python manage.py makemigrations --check --dry-run
-$bin/pytest "$@"
+
+# Exit code 5 means "no test collected" (e.g. a -k filter that matches one pass only).
+run_pytest() {
+  local code=0
+  $bin/pytest "$@" || code=$?
+  if [ "$code" -ne 0 ] && [ "$code" -ne 5 ]; then exit "$code"; fi
+}
+# Transactional tests (browser, concurrency) flush the database: they run in their own pass.
+run_pytest -m "not transactional" "$@"
+run_pytest -m transactional "$@"

@@ -8,3 +8,22 @@ from django.core.management import call_command
 def demo_site(db):
     """The seeded demo page tree and accounts."""
     call_command("seed_demo", password="demo-password-for-tests", stdout=io.StringIO())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark transactional tests so `make test` runs them in a second pass.
+
+    A transactional test flushes the database when it ends, which deletes the reference
+    data of the migrations (communes, rates, the Wagtail root page) for every test that
+    follows on the same worker; xdist does not keep pytest-django's "transactional last"
+    ordering. So they run apart, and each restores that data with serialized_rollback.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test needs serialized_rollback=True"
+            )
+        item.add_marker(pytest.mark.transactional)

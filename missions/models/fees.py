@@ -44,6 +44,15 @@ class FeePartQuerySet(models.QuerySet):
     def for_chef(self, user):
         return self.filter(etat__mission__centre__chefs=user)
 
+    def visible_to(self, user):
+        from ..permissions import is_chef_de_centre, is_gestionnaire
+
+        if is_gestionnaire(user):
+            return self
+        if is_chef_de_centre(user):
+            return self.for_chef(user).distinct()
+        return self.none()
+
     def with_mission(self):
         return self.select_related(
             "etat__mission__intervenant",

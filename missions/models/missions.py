@@ -21,6 +21,16 @@ class MissionQuerySet(models.QuerySet):
     def for_chef(self, user):
         return self.filter(centre__chefs=user)
 
+    def visible_to(self, user):
+        """Gestionnaires see every mission, a chef de centre those of their centres."""
+        from ..permissions import is_chef_de_centre, is_gestionnaire
+
+        if is_gestionnaire(user):
+            return self
+        if is_chef_de_centre(user):
+            return self.for_chef(user).distinct()
+        return self.none()
+
     def issued(self):
         return self.filter(issued_at__isnull=False)
 

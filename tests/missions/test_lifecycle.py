@@ -182,7 +182,7 @@ def test_allowed_actions__lists_the_buttons_for_a_role(mission):
     assert allowed_actions(part, Actor.INTERVENANT) == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_transitions__exactly_one_succeeds():
     mission = MissionFactory()
     part = part_in(mission, S.SERVICE_FAIT)

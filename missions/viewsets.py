@@ -1,0 +1,332 @@
+"""Snippet viewsets of the back-office, grouped in the "Missions", "Référentiels" and
+"Tarifs" menus. Missions and états de frais are scoped: a chef de centre sees only those of
+their centres (list, inspect, history), a gestionnaire sees all."""
+
+from django.http import Http404
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.snippets.views.snippets import (
+    HistoryView,
+    InspectView,
+    SnippetViewSet,
+    UsageView,
+)
+
+from .models import (
+    Activity,
+    Archipelago,
+    Attestation,
+    Centre,
+    Commune,
+    DossierFinancier,
+    Exam,
+    FeePart,
+    Intervenant,
+    Island,
+    Mission,
+    PaymentBatch,
+    Rate,
+    RateGroup,
+    Session,
+    StatusChange,
+    TravelRate,
+)
+from .services.fees import compute_part
+from .services.rulebook import RateBook
+
+
+class ScopedObjectMixin:
+    """Views of one object answer 404 when the object is outside the user's scope."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        visible = self.model._default_manager.visible_to(self.request.user)
+        if not visible.filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class ScopedInspectView(ScopedObjectMixin, InspectView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, UsageView):
+    pass
+
+
+class ScopedViewSet(SnippetViewSet):
+    inspect_view_class = ScopedInspectView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return self.model._default_manager.visible_to(request.user)
+
+
+# Référentiels
+
+
+class ArchipelagoViewSet(SnippetViewSet):
+    model = Archipelago
+    icon = "globe"
+    list_display = ["name", "order"]
+    copy_view_enabled = False
+
+
+class IslandViewSet(SnippetViewSet):
+    model = Island
+    icon = "globe"
+    list_display = ["name", "archipelago", "subdivision"]
+    list_filter = ["archipelago"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class CommuneViewSet(SnippetViewSet):
+    model = Commune
+    icon = "site"
+    list_display = ["name", "island", Column("archipelago", label="Archipel")]
+    list_filter = ["island__archipelago", "island"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Commune.objects.with_geography()
+
+
+class CentreViewSet(SnippetViewSet):
+    model = Centre
+    icon = "home"
+    list_display = ["name", "uai", "commune", "island", "active"]
+    list_filter = ["island__archipelago", "island", "active"]
+    search_fields = ["name", "uai"]
+    list_export = ["name", "uai", "commune", "island", "address", "active"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Centre.objects.select_related("commune", "island")
+
+
+class ExamViewSet(SnippetViewSet):
+    model = Exam
+    icon = "doc-full"
+    list_display = ["name", "code", "kind", "rate_group"]
+    list_filter = ["kind", "rate_group"]
+
+
+class SessionViewSet(SnippetViewSet):
+    model = Session
+    icon = "date"
+    list_display = ["name", "exam", "start_date", "end_date", "entry_deadline"]
+    list_filter = ["exam", "year"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+
+
+class ActivityViewSet(SnippetViewSet):
+    model = Activity
+    icon = "tasks"
+    list_display = ["name", "code", "unit", "order"]
+    list_filter = ["unit"]
+    copy_view_enabled = False
+
+
+class ReferentielsGroup(ViewSetGroup):
+    menu_label = "Référentiels"
+    menu_icon = "folder-open-inverse"
+    menu_order = 210
+    items = (
+        CentreViewSet,
+        SessionViewSet,
+        ExamViewSet,
+        ActivityViewSet,
+        CommuneViewSet,
+        IslandViewSet,
+        ArchipelagoViewSet,
+    )
+
+
+# Tarifs
+
+
+class RateGroupViewSet(SnippetViewSet):
+    model = RateGroup
+    icon = "list-ul"
+    list_display = ["name", "code"]
+    copy_view_enabled = False
+
+
+class RateViewSet(SnippetViewSet):
+    model = Rate
+    icon = "form"
+    list_display = [
+        "activity",
+        "rate_group",
+        "label",
+        "amount",
+        "amount_eur",
+        "valid_from",
+        "valid_to",
+        "to_confirm",
+    ]
+    list_filter = ["activity", "rate_group", "to_confirm"]
+    list_export = ["activity", "rate_group", "label", "amount", "amount_eur", "valid_from",
+                   "valid_to", "source"]  # fmt: skip
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return Rate.objects.select_related("activity", "rate_group")
+
+
+class TravelRateViewSet(SnippetViewSet):
+    model = TravelRate
+    icon = "form"
+    list_display = ["kind", "horsepower_band", "distance_band", "amount", "valid_from", "valid_to"]
+    list_filter = ["kind", "horsepower_band"]
+    inspect_view_enabled = True
+
+
+class TarifsGroup(ViewSetGroup):
+    menu_label = "Tarifs"
+    menu_icon = "tag"
+    menu_order = 220
+    items = (RateViewSet, TravelRateViewSet, RateGroupViewSet)
+
+
+# Missions
+
+
+class IntervenantViewSet(SnippetViewSet):
+    model = Intervenant
+    icon = "user"
+    list_display = ["identifier", "full_name", "home_commune", "category", "status"]
+    list_filter = ["status", "category", "is_external", "home_island__archipelago"]
+    search_fields = ["identifier", "last_name", "usage_name", "first_name", "email"]
+    list_export = [
+        "identifier", "civility", "last_name", "usage_name", "first_name", "email", "phone",
+        "home_commune", "work_commune", "employer", "category", "status",
+    ]  # fmt: skip
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Intervenant.objects.select_related("home_commune")
+
+
+class DossierViewSet(SnippetViewSet):
+    model = DossierFinancier
+    icon = "doc-full-inverse"
+    list_display = ["intervenant", "masked_iban", "bank_name", "checked_at", "bank_changed_at"]
+    search_fields = ["intervenant__last_name", "intervenant__identifier"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["intervenant", "masked_iban", "bic", "bank_name", "account_holder",
+                           "vehicle_horsepower", "checked_at", "checked_by", "bank_changed_at",
+                           "last_mission_on"]  # fmt: skip
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return DossierFinancier.objects.select_related("intervenant")
+
+
+class MissionInspectView(ScopedInspectView):
+    template_name = "missions/admin/mission_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        etat = getattr(self.object, "etat", None)
+        parts = []
+        if etat is not None:
+            book = RateBook.load()
+            for part in etat.parts.prefetch_related("history__actor").order_by("nature"):
+                parts.append({"part": part, "result": compute_part(part, book)})
+        context.update(etat=etat, parts=parts)
+        return context
+
+
+class MissionViewSet(ScopedViewSet):
+    model = Mission
+    icon = "clipboard-list"
+    inspect_view_class = MissionInspectView
+    inspect_view_enabled = True
+    list_display = [
+        "__str__",
+        "session",
+        "activity",
+        "centre",
+        "start_date",
+        "convocation_number",
+    ]
+    list_filter = ["session", "centre", "centre__island", "activity", "etat__parts__status"]
+    search_fields = ["epreuve", "intervenant__last_name", "intervenant__identifier",
+                     "convocation_number"]  # fmt: skip
+    list_export = ["convocation_number", "intervenant", "session", "epreuve", "activity",
+                   "centre", "start_date", "end_date", "expected_quantity"]  # fmt: skip
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return Mission.objects.visible_to(request.user).with_related()
+
+
+class FeePartViewSet(ScopedViewSet):
+    model = FeePart
+    icon = "form"
+    menu_label = "États de frais"
+    inspect_view_enabled = True
+    list_display = ["__str__", "nature", "status", "amount", "paid_on"]
+    list_filter = ["nature", "status", "etat__mission__session", "etat__mission__centre",
+                   "etat__mission__centre__island", "etat__mission__activity"]  # fmt: skip
+    search_fields = ["etat__mission__intervenant__last_name",
+                     "etat__mission__intervenant__identifier"]  # fmt: skip
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return FeePart.objects.visible_to(request.user).with_mission()
+
+
+class AttestationViewSet(SnippetViewSet):
+    model = Attestation
+    icon = "tick-inverse"
+    list_display = ["__str__", "attested_by", "attested_at", "quantity_corrected"]
+    copy_view_enabled = False
+
+
+class PaymentBatchViewSet(SnippetViewSet):
+    model = PaymentBatch
+    icon = "doc-empty"
+    list_display = ["number", "nature", "status", "created_at", "paid_on"]
+    list_filter = ["nature", "status"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class StatusChangeViewSet(SnippetViewSet):
+    model = StatusChange
+    icon = "history"
+    list_display = ["part", "from_status", "to_status", "actor_role", "at", "reason"]
+    list_filter = ["to_status", "actor_role"]
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return StatusChange.objects.select_related("part__etat__mission__intervenant")
+
+
+class MissionsGroup(ViewSetGroup):
+    menu_label = "Missions"
+    menu_icon = "clipboard-list"
+    menu_order = 200
+    items = (
+        MissionViewSet,
+        FeePartViewSet,
+        IntervenantViewSet,
+        DossierViewSet,
+        AttestationViewSet,
+        PaymentBatchViewSet,
+        StatusChangeViewSet,
+    )
