@@ -3,6 +3,7 @@ lines with computed amounts, the attestation de service fait and the status hist
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from ..enums import Actor, MealKind, PartNature, PartStatus, TravelMode
 from ..storage import private_storage, private_upload_path
@@ -205,7 +206,7 @@ class Attestation(models.Model):
     attested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="attesté par"
     )
-    attested_at = models.DateTimeField("attesté le", auto_now_add=True)
+    attested_at = models.DateTimeField("attesté le", default=timezone.now)
     comment = models.TextField("commentaire", blank=True)
     quantity_corrected = models.BooleanField("quantité corrigée", default=False)
 
@@ -225,7 +226,7 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     actor_role = models.CharField("rôle", max_length=20, choices=Actor.choices)
-    at = models.DateTimeField("le", auto_now_add=True)
+    at = models.DateTimeField("le", default=timezone.now, db_index=True)
     reason = models.TextField("motif", blank=True)
 
     class Meta:

@@ -223,7 +223,11 @@ class DossierFinancier(models.Model):
 
     @property
     def bank_name(self):
+        """The bank's name from the IBAN's bank code (French registry, Polynesian banks
+        included), else from the BIC."""
         try:
+            if self.iban and (name := IBAN(self.iban).bank_name):
+                return name
             return BIC(self.bic).bank_names[0] if self.bic else ""
         except (SchwiftyException, IndexError):
             return ""
