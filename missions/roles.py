@@ -26,6 +26,11 @@ ROLE_PERMISSIONS = {
     GESTIONNAIRES: {
         "wagtailadmin": ["access_admin"],
         "missions": "*",
+        "regulations": [
+            "view_intervenantrequest",
+            "change_intervenantrequest",
+            "delete_intervenantrequest",
+        ],
     },
     CHEFS_DE_CENTRE: {
         "wagtailadmin": ["access_admin"],

@@ -177,8 +177,16 @@ class RateViewSet(SnippetViewSet):
         "to_confirm",
     ]
     list_filter = ["activity", "rate_group", "to_confirm"]
-    list_export = ["activity", "rate_group", "label", "amount", "amount_eur", "valid_from",
-                   "valid_to", "source"]  # fmt: skip
+    list_export = [
+        "activity",
+        "rate_group",
+        "label",
+        "amount",
+        "amount_eur",
+        "valid_from",
+        "valid_to",
+        "source",
+    ]
     inspect_view_enabled = True
 
     def get_queryset(self, request):
@@ -210,9 +218,19 @@ class IntervenantViewSet(SnippetViewSet):
     list_filter = ["status", "category", "is_external", "home_island__archipelago"]
     search_fields = ["identifier", "last_name", "usage_name", "first_name", "email"]
     list_export = [
-        "identifier", "civility", "last_name", "usage_name", "first_name", "email", "phone",
-        "home_commune", "work_commune", "employer", "category", "status",
-    ]  # fmt: skip
+        "identifier",
+        "civility",
+        "last_name",
+        "usage_name",
+        "first_name",
+        "email",
+        "phone",
+        "home_commune",
+        "work_commune",
+        "employer",
+        "category",
+        "status",
+    ]
     inspect_view_enabled = True
     copy_view_enabled = False
 
@@ -226,9 +244,18 @@ class DossierViewSet(SnippetViewSet):
     list_display = ["intervenant", "masked_iban", "bank_name", "checked_at", "bank_changed_at"]
     search_fields = ["intervenant__last_name", "intervenant__identifier"]
     inspect_view_enabled = True
-    inspect_view_fields = ["intervenant", "masked_iban", "bic", "bank_name", "account_holder",
-                           "vehicle_horsepower", "checked_at", "checked_by", "bank_changed_at",
-                           "last_mission_on"]  # fmt: skip
+    inspect_view_fields = [
+        "intervenant",
+        "masked_iban",
+        "bic",
+        "bank_name",
+        "account_holder",
+        "vehicle_horsepower",
+        "checked_at",
+        "checked_by",
+        "bank_changed_at",
+        "last_mission_on",
+    ]
     copy_view_enabled = False
 
     def get_queryset(self, request):
@@ -264,10 +291,23 @@ class MissionViewSet(ScopedViewSet):
         "convocation_number",
     ]
     list_filter = ["session", "centre", "centre__island", "activity", "etat__parts__status"]
-    search_fields = ["epreuve", "intervenant__last_name", "intervenant__identifier",
-                     "convocation_number"]  # fmt: skip
-    list_export = ["convocation_number", "intervenant", "session", "epreuve", "activity",
-                   "centre", "start_date", "end_date", "expected_quantity"]  # fmt: skip
+    search_fields = [
+        "epreuve",
+        "intervenant__last_name",
+        "intervenant__identifier",
+        "convocation_number",
+    ]
+    list_export = [
+        "convocation_number",
+        "intervenant",
+        "session",
+        "epreuve",
+        "activity",
+        "centre",
+        "start_date",
+        "end_date",
+        "expected_quantity",
+    ]
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -280,10 +320,18 @@ class FeePartViewSet(ScopedViewSet):
     menu_label = "États de frais"
     inspect_view_enabled = True
     list_display = ["__str__", "nature", "status", "amount", "paid_on"]
-    list_filter = ["nature", "status", "etat__mission__session", "etat__mission__centre",
-                   "etat__mission__centre__island", "etat__mission__activity"]  # fmt: skip
-    search_fields = ["etat__mission__intervenant__last_name",
-                     "etat__mission__intervenant__identifier"]  # fmt: skip
+    list_filter = [
+        "nature",
+        "status",
+        "etat__mission__session",
+        "etat__mission__centre",
+        "etat__mission__centre__island",
+        "etat__mission__activity",
+    ]
+    search_fields = [
+        "etat__mission__intervenant__last_name",
+        "etat__mission__intervenant__identifier",
+    ]
     list_per_page = 50
 
     def get_queryset(self, request):

@@ -1,8 +1,10 @@
-"""Wagtail admin wiring for the missions domain: snippet viewsets, menus and custom views."""
+"""Wagtail admin wiring for the missions domain: snippet viewsets, menus and custom views.
+Each custom-view module registers its own URLs and menu item when imported here."""
 
 from wagtail.snippets.models import register_snippet
 
-from . import import_admin  # noqa: F401  (registers the import views' hooks)
+from . import import_admin  # noqa: F401
+from .admin_views import control, convocations, service_fait  # noqa: F401
 from .viewsets import MissionsGroup, ReferentielsGroup, TarifsGroup
 
 register_snippet(MissionsGroup)

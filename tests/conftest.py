@@ -7,7 +7,7 @@ from django.core.management import call_command
 @pytest.fixture
 def demo_site(db):
     """The seeded demo page tree and accounts."""
-    call_command("seed_demo", password="demo-password-for-tests", stdout=io.StringIO())
+    call_command("seed_demo", password="demo-password-for-tests", missions=0, stdout=io.StringIO())
 
 
 def pytest_collection_modifyitems(config, items):

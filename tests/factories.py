@@ -7,6 +7,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from missions import roles
@@ -140,7 +141,10 @@ class PartFactory(DjangoModelFactory):
 
 
 def parts_for(mission, status=PartStatus.TO_ENTER):
-    """Both parts of a mission's état de frais, in `status`."""
+    """Both parts of a mission's état de frais, in `status` (the mission counts as issued)."""
+    if mission.issued_at is None:
+        mission.issued_at = timezone.now()
+        mission.save(update_fields=["issued_at"])
     etat = EtatDeFrais.objects.create(mission=mission)
     return (
         FeePart.objects.create(etat=etat, nature=PartNature.REMUNERATION, status=status),
@@ -183,3 +187,29 @@ class NightLineFactory(DjangoModelFactory):
 
     part = factory.SubFactory(PartFactory, nature=PartNature.TRAVEL)
     date = datetime.date(2026, 6, 16)
+
+
+def payable_dossier(intervenant, **kwargs):
+    """A complete dossier financier checked by the DEC: nothing blocks payment."""
+    from django.utils import timezone
+
+    values = {
+        "rib_document": "dossiers/rib.pdf",
+        "id_document": "dossiers/piece-identite.pdf",
+        "checked_at": timezone.now(),
+        **kwargs,
+    }
+    return DossierFactory(intervenant=intervenant, **values)
+
+
+def controlled_parts(mission=None, remuneration=22076, travel=18616, payable=True, **mission_kw):
+    """Both parts of a mission, controlled by the DEC, with amounts; the intervenant's
+    dossier financier allows payment unless `payable` is False."""
+    mission = mission or MissionFactory(**mission_kw)
+    work, trip = parts_for(mission, status=PartStatus.CONTROLLED)
+    FeePart.objects.filter(pk=work.pk).update(amount=remuneration)
+    FeePart.objects.filter(pk=trip.pk).update(amount=travel)
+    work.amount, trip.amount = remuneration, travel
+    if payable and not DossierFinancier.objects.filter(intervenant=mission.intervenant).exists():
+        payable_dossier(mission.intervenant)
+    return work, trip

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import date_format
 from wagtail.models import Site
 
 register = template.Library()
@@ -36,3 +37,12 @@ def page_breadcrumb(context, page):
         "links": [{"url": a.get_url(request), "title": a.title} for a in ancestors],
         "current": page.title,
     }
+
+
+@register.filter
+def date_fr(value):
+    """'1er janvier 2022', '22 septembre 2023': French usage for the first of the month."""
+    if not value:
+        return ""
+    text = date_format(value, "j F Y")
+    return f"1er{text[1:]}" if value.day == 1 else text

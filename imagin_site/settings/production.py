@@ -19,3 +19,6 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Long runs (convocations) go to workers: `manage.py db_worker`, one or more processes.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -19,3 +19,7 @@ if not env("DATABASE_URL"):
 
 # Static files come from the finders (live_server's handler); WhiteNoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+
+# Lockouts are tested explicitly (override_settings(AXES_ENABLED=True)); elsewhere the test
+# client's login() carries no request, which django-axes requires.
+AXES_ENABLED = False

@@ -1,3 +1,4 @@
+from .convocations import ConvocationDocument, ConvocationRun, RunStatus
 from .fees import (
     Attestation,
     EtatDeFrais,
@@ -11,6 +12,7 @@ from .fees import (
 from .geography import Archipelago, Commune, Island
 from .intervenants import DossierFinancier, Intervenant
 from .missions import Mission
+from .notifications import Notification
 from .organisation import Centre, Exam, ExamKind, Session
 from .payments import PaymentBatch
 from .rates import Activity, Rate, RateGroup, TravelRate
@@ -21,6 +23,8 @@ __all__ = [
     "Attestation",
     "Centre",
     "Commune",
+    "ConvocationDocument",
+    "ConvocationRun",
     "DossierFinancier",
     "EtatDeFrais",
     "Exam",
@@ -31,9 +35,11 @@ __all__ = [
     "MealLine",
     "Mission",
     "NightLine",
+    "Notification",
     "PaymentBatch",
     "Rate",
     "RateGroup",
+    "RunStatus",
     "Session",
     "StatusChange",
     "TravelLeg",

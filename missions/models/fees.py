@@ -22,6 +22,7 @@ class EtatDeFrais(models.Model):
         blank=True,
         help_text="La DEC peut rouvrir la saisie d'un dossier après la date limite.",
     )
+    reminded_at = models.DateTimeField("rappel de saisie envoyé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "état de frais"

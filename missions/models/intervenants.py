@@ -100,6 +100,11 @@ class Intervenant(models.Model):
     status = models.CharField(
         "statut", max_length=12, choices=IntervenantStatus.choices, default=IntervenantStatus.ACTIVE
     )
+    must_change_password = models.BooleanField(
+        "doit choisir son mot de passe",
+        default=False,
+        help_text="Vrai tant que l'intervenant n'a pas remplacé le mot de passe de sa convocation.",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -134,7 +139,8 @@ class Intervenant(models.Model):
             raise ValidationError({"birth_date": "La date de naissance est dans le futur."})
         self._default_islands()
         if self.home_island_id and self.home_commune_id:
-            allowed = set(self.home_commune.islands.values_list("id", flat=True))
+            # .all() so that an import's prefetched islands answer without a query.
+            allowed = {island.pk for island in self.home_commune.islands.all()}
             if allowed and self.home_island_id not in allowed:
                 raise ValidationError(
                     {"home_island": "Cette île n'appartient pas à la commune de résidence."}

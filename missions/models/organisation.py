@@ -76,7 +76,7 @@ class Centre(models.Model):
         if self.commune_id and not self.island_id:
             self.island_id = self.commune.island_id
         if self.commune_id and self.island_id:
-            island_ids = set(self.commune.islands.values_list("id", flat=True))
+            island_ids = {island.pk for island in self.commune.islands.all()}
             if island_ids and self.island_id not in island_ids:
                 raise ValidationError({"island": "Cette île n'appartient pas à la commune."})
 

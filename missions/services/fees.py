@@ -342,8 +342,9 @@ def prior_car_km(part):
     return legs.aggregate(total=Sum("km"))["total"] or Decimal(0)
 
 
-def compute_part(part, book=None):
-    """The computation of a stored part, with its lines loaded in a few queries."""
+def compute_part(part, book=None, neighbours=None):
+    """The computation of a stored part, with its lines loaded in a few queries (none when
+    they were prefetched)."""
     book = book or RateBook.load()
     mission = part.etat.mission
     if part.nature == PartNature.REMUNERATION:
@@ -354,10 +355,13 @@ def compute_part(part, book=None):
         mission=mission,
         intervenant=intervenant,
         horsepower=dossier.vehicle_horsepower if dossier else None,
-        neighbour_ids=neighbour_map(),
+        neighbour_ids=neighbours if neighbours is not None else neighbour_map(),
         prior_car_km=prior_car_km(part),
     )
-    legs = list(part.travellegs.select_related("from_commune", "to_commune"))
+    legs = part.travellegs.all()
+    if "travellegs" not in getattr(part, "_prefetched_objects_cache", {}):
+        legs = legs.select_related("from_commune", "to_commune")
+    legs = list(legs)
     return compute_travel(
         context, legs, list(part.meallines.all()), list(part.nightlines.all()), book
     )

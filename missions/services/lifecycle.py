@@ -13,6 +13,7 @@ from django.utils import timezone
 from ..enums import FINAL_STATUSES, Actor, PartStatus
 from ..models import FeePart, StatusChange
 from ..permissions import can_act_as
+from . import notifications
 
 S = PartStatus
 
@@ -138,6 +139,7 @@ def transition(part, name, *, actor, user=None, reason="", today=None):
         )
         locked.status = target
         locked.save(update_fields=["status", "updated_at"])
+        notifications.on_transition(locked, name, reason)
     part.status = locked.status
     return locked
 

@@ -11,7 +11,7 @@ pytestmark = [
 
 @pytest.fixture
 def seeded(live_server):
-    call_command("seed_demo", password="demo-password-for-tests", stdout=io.StringIO())
+    call_command("seed_demo", password="demo-password-for-tests", missions=0, stdout=io.StringIO())
     return live_server
 
 

@@ -3,7 +3,8 @@ import os
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from home import demo
+from home import demo, demo_pages
+from missions import demo as missions_demo
 
 
 class Command(BaseCommand):
@@ -16,11 +17,23 @@ class Command(BaseCommand):
             help="Mot de passe commun des comptes de démo (sinon, un mot de passe aléatoire "
             "par compte, affiché à la fin).",
         )
+        parser.add_argument(
+            "--missions",
+            type=int,
+            default=1000,
+            help="Nombre de missions de démonstration (0 : aucune donnée de missions).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, password=None, **options):
-        demo.seed_home_page()
+    def handle(self, *args, password=None, missions=1000, **options):
+        home = demo.seed_home_page()
+        demo_pages.seed_public_pages(home)
         accounts = demo.seed_accounts(password)
+        if missions:
+            summary = missions_demo.seed_missions(
+                missions=missions, intervenants=max(10, missions // 5)
+            )
+            self.stdout.write(f"Missions : {summary}.")
         self.stdout.write(self.style.SUCCESS("Site de démonstration prêt."))
         self.stdout.write(
             "Comptes de démonstration (mots de passe valables jusqu'au prochain seed) :"

@@ -1,0 +1,141 @@
+"""Service fait: a chef de centre sees, per day and épreuve, the missions of their centres
+with the declared quantities, attests them one by one or all at once, corrects a quantity
+with a comment, or sends a file back with a reason. Gestionnaires see every centre."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from ..enums import Actor, PartNature, PartStatus
+from ..models import Centre, FeePart, Mission, Session
+from ..permissions import is_chef_de_centre, is_gestionnaire
+from ..services.attestation import AttestationError, attest, attest_many, send_back
+from .base import CentreStaffView
+
+MAX_ROWS = 400
+
+
+def actor_for(user):
+    return Actor.GESTIONNAIRE if is_gestionnaire(user) else Actor.CHEF_DE_CENTRE
+
+
+class ServiceFaitView(CentreStaffView, TemplateView):
+    page_title = "Service fait"
+    header_icon = "tick-inverse"
+    template_name = "missions/admin/service_fait.html"
+
+    def missions(self):
+        params = self.request.GET
+        missions = Mission.objects.visible_to(self.request.user).issued().with_related()
+        if params.get("centre", "").isdigit():
+            missions = missions.filter(centre_id=int(params["centre"]))
+        if params.get("session", "").isdigit():
+            missions = missions.filter(session_id=int(params["session"]))
+        if params.get("date"):
+            missions = missions.filter(start_date__lte=params["date"], end_date__gte=params["date"])
+        if params.get("vue") != "tous":
+            missions = missions.filter(etat__parts__status=PartStatus.VALIDATED_BY_INTERVENANT)
+        parts = FeePart.objects.order_by("-nature").prefetch_related("worklines")
+        return (
+            missions.distinct()
+            .select_related("etat")
+            .prefetch_related(Prefetch("etat__parts", queryset=parts))
+            .order_by("start_date", "epreuve", "intervenant__last_name")[:MAX_ROWS]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = []
+        for mission in self.missions():
+            parts = {part.nature: part for part in mission.etat.parts.all()}
+            remuneration = parts.get(PartNature.REMUNERATION)
+            lines = list(remuneration.worklines.all()) if remuneration else []
+            rows.append(
+                {
+                    "mission": mission,
+                    "parts": list(parts.values()),
+                    "lines": lines,
+                    "declared": sum((line.quantity for line in lines), Decimal(0)),
+                    "waiting": any(
+                        p.status == PartStatus.VALIDATED_BY_INTERVENANT for p in parts.values()
+                    ),
+                }
+            )
+        user = self.request.user
+        centres = Centre.objects.all() if is_gestionnaire(user) else Centre.objects.for_chef(user)
+        context.update(
+            rows=rows,
+            max_rows=MAX_ROWS,
+            centres=centres,
+            sessions=Session.objects.filter(missions__centre__in=centres).distinct(),
+            params=self.request.GET,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        visible = Mission.objects.visible_to(request.user).issued().select_related("etat")
+        actor = actor_for(request.user)
+        if action == "attest_selected":
+            ids = [int(i) for i in request.POST.getlist("missions") if i.isdigit()]
+            done, failed = attest_many(visible.filter(pk__in=ids), request.user, actor)
+            if done:
+                messages.success(request, f"Service fait attesté pour {len(done)} mission(s).")
+            for mission, error in failed:
+                messages.error(request, f"{mission} : {error}")
+            if not ids:
+                messages.warning(request, "Cochez au moins une mission.")
+        elif action in ("attest_one", "send_back"):
+            mission = get_object_or_404(visible, pk=request.POST.get("mission"))
+            try:
+                if action == "attest_one":
+                    attest(
+                        mission,
+                        request.user,
+                        actor,
+                        self.corrections(request, mission),
+                        request.POST.get("comment", ""),
+                    )
+                    messages.success(request, f"Service fait attesté : {mission}.")
+                else:
+                    send_back(mission, request.user, request.POST.get("reason", ""), actor)
+                    messages.success(request, f"Renvoyé à l'intervenant : {mission}.")
+            except AttestationError as error:
+                messages.error(request, str(error))
+        return redirect(f"{reverse('missions_service_fait')}?{request.GET.urlencode()}")
+
+    @staticmethod
+    def corrections(request, mission):
+        corrections = {}
+        for key, value in request.POST.items():
+            if key.startswith("quantity-") and value.strip():
+                try:
+                    corrections[int(key.removeprefix("quantity-"))] = Decimal(
+                        value.replace(",", ".")
+                    )
+                except (ValueError, InvalidOperation) as error:
+                    raise AttestationError(f"Quantité illisible : « {value} ».") from error
+        return corrections
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [path("service-fait/", ServiceFaitView.as_view(), name="missions_service_fait")]
+
+
+class CentreMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_gestionnaire(request.user) or is_chef_de_centre(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu():
+    return CentreMenuItem(
+        "Service fait", reverse("missions_service_fait"), icon_name="tick-inverse", order=203
+    )

@@ -1,0 +1,79 @@
+"""Logging in with the convocation's identifier, the forced first change of password,
+the forgotten-password flow and logging out."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+
+from .access import current_intervenant
+from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "missions/portal/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse_lazy("portal:missions")
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("portal:login")
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "Vous êtes déconnecté.")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "missions/portal/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("portal:missions")
+    login_url = reverse_lazy("portal:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        intervenant = current_intervenant(self.request)
+        if intervenant and intervenant.must_change_password:
+            intervenant.must_change_password = False
+            intervenant.save(update_fields=["must_change_password"])
+        messages.success(self.request, "Votre mot de passe personnel est enregistré.")
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        intervenant = current_intervenant(self.request)
+        context["forced"] = bool(intervenant and intervenant.must_change_password)
+        return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "missions/portal/password_reset.html"
+    form_class = PasswordResetForm
+    email_template_name = "missions/portal/emails/password_reset.txt"
+    subject_template_name = "missions/portal/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "missions/portal/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "missions/portal/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("portal:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        intervenant = getattr(form.user, "intervenant", None)
+        if intervenant is not None and intervenant.must_change_password:
+            intervenant.must_change_password = False
+            intervenant.save(update_fields=["must_change_password"])
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "missions/portal/password_reset_complete.html"

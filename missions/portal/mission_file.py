@@ -1,0 +1,106 @@
+"""Everything the mission page shows, assembled in a bounded number of queries: the two
+parts with their computed lines, what may still be entered, the timeline and payment dates."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from ..enums import EDITABLE_STATUSES, PartNature
+from ..models import FeePart, StatusChange, TravelLeg
+from ..money import xpf_to_eur
+from ..services.entry import deadline_passed
+from ..services.fees import compute_part, neighbour_map
+from ..services.rulebook import RateBook
+from .forms import LINE_FORMS
+
+KINDS_BY_NATURE = {
+    PartNature.REMUNERATION: ["travail"],
+    PartNature.TRAVEL: ["trajet", "repas", "nuitee"],
+}
+
+
+@dataclass
+class PartView:
+    part: FeePart
+    result: object
+    editable: bool
+    forms: dict = field(default_factory=dict)
+
+    @property
+    def history(self):
+        return list(self.part.history.all())
+
+    @property
+    def last_change(self):
+        history = self.history
+        return history[-1] if history else None
+
+    @property
+    def lines_by_kind(self):
+        """Computed lines grouped for display, each with its kind for the delete URL."""
+        kinds = {
+            "WorkLine": "travail",
+            "TravelLeg": "trajet",
+            "MealLine": "repas",
+            "NightLine": "nuitee",
+        }
+        return [(kinds[type(r.line).__name__], r) for r in self.result.lines]
+
+
+@dataclass
+class MissionFile:
+    mission: object
+    parts: list
+    deadline: object
+    deadline_passed: bool
+
+    @property
+    def total(self):
+        return sum(view.result.total for view in self.parts)
+
+    @property
+    def total_eur(self):
+        return xpf_to_eur(self.total)
+
+    @property
+    def can_submit(self):
+        return any(view.editable for view in self.parts)
+
+    @property
+    def problems(self):
+        return [problem for view in self.parts if view.editable for problem in view.result.problems]
+
+    def part(self, nature):
+        return next((view for view in self.parts if view.part.nature == nature), None)
+
+
+def build_mission_file(mission, forms=None, today=None):
+    today = today or timezone.localdate()
+    forms = forms or {}
+    etat = mission.etat
+    parts = list(
+        FeePart.objects.filter(etat=etat)
+        .select_related("batch")
+        .prefetch_related(
+            "worklines",
+            Prefetch("travellegs", TravelLeg.objects.select_related("from_commune", "to_commune")),
+            "meallines",
+            "nightlines",
+            Prefetch("history", StatusChange.objects.order_by("at", "id")),
+        )
+        .order_by("-nature")
+    )
+    book, neighbours = RateBook.load(), neighbour_map()
+    passed = deadline_passed(etat, today)
+    views = []
+    for part in parts:
+        part.etat = etat  # already loaded with the mission
+        editable = part.status in EDITABLE_STATUSES and not passed
+        view = PartView(part, compute_part(part, book, neighbours=neighbours), editable)
+        if editable:
+            for kind in KINDS_BY_NATURE[part.nature]:
+                form_class, _ = LINE_FORMS[kind]
+                view.forms[kind] = forms.get(kind) or form_class(mission=mission, part=part)
+        views.append(view)
+    return MissionFile(mission, views, etat.entry_deadline, passed)

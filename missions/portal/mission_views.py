@@ -1,0 +1,196 @@
+"""Mes missions, a mission's page with its entry forms and computed amounts, validation,
+the receipts and the PDF récapitulatif."""
+
+import datetime
+from itertools import groupby
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from ..enums import EDITABLE_STATUSES, PartStatus
+from ..models import (
+    FeePart,
+    MealLine,
+    Mission,
+    NightLine,
+    Session,
+    TravelLeg,
+    WorkLine,
+)
+from ..services.entry import EntryError, delete_line, save_line, submit
+from .access import IntervenantRequiredMixin
+from .forms import LINE_FORMS, SubmitForm
+from .mission_file import build_mission_file
+
+DEADLINE_SOON_DAYS = 7
+LINE_MODELS = {"travail": WorkLine, "trajet": TravelLeg, "repas": MealLine, "nuitee": NightLine}
+
+
+class MissionListView(IntervenantRequiredMixin, TemplateView):
+    template_name = "missions/portal/mission_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        missions = (
+            Mission.objects.issued()
+            .for_intervenant(self.intervenant)
+            .with_related()
+            .select_related("etat")
+            .prefetch_related(Prefetch("etat__parts", queryset=FeePart.objects.order_by("-nature")))
+            .order_by("-session__start_date", "session_id", "start_date")
+        )
+        session_id = self.request.GET.get("session") or ""
+        status = self.request.GET.get("statut") or ""
+        if session_id.isdigit():
+            missions = missions.filter(session_id=int(session_id))
+        if status in PartStatus.values:
+            missions = missions.filter(etat__parts__status=status).distinct()
+        missions = list(missions)
+        for mission in missions:
+            mission.parts = list(mission.etat.parts.all())
+            mission.deadline = mission.etat.entry_deadline
+            mission.needs_action = any(p.status in EDITABLE_STATUSES for p in mission.parts)
+            mission.deadline_soon = (
+                mission.needs_action
+                and today <= mission.deadline <= today + datetime.timedelta(DEADLINE_SOON_DAYS)
+            )
+        context.update(
+            intervenant=self.intervenant,
+            to_do=[m for m in missions if m.needs_action and m.deadline >= today],
+            groups=[
+                (session, list(items))
+                for session, items in groupby(missions, key=lambda m: m.session)
+            ],
+            sessions=Session.objects.filter(missions__intervenant=self.intervenant)
+            .distinct()
+            .order_by("-start_date"),
+            statuses=PartStatus.choices,
+            selected_session=session_id,
+            selected_status=status,
+            today=today,
+        )
+        return context
+
+
+class MissionDetailView(IntervenantRequiredMixin, TemplateView):
+    template_name = "missions/portal/mission_detail.html"
+
+    def get_context_data(self, forms=None, submit_form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mission = self.own_mission(self.kwargs["pk"])
+        context["file"] = build_mission_file(mission, forms=forms)
+        context["submit_form"] = submit_form or SubmitForm()
+        return context
+
+
+class AddLineView(IntervenantRequiredMixin, View):
+    def post(self, request, pk, kind):
+        if kind not in LINE_FORMS:
+            raise Http404
+        mission = self.own_mission(pk)
+        form_class, nature = LINE_FORMS[kind]
+        part = get_object_or_404(FeePart, etat__mission=mission, nature=nature)
+        form = form_class(request.POST, request.FILES, mission=mission, part=part)
+        if form.is_valid():
+            try:
+                save_line(part, form.save(commit=False))
+            except EntryError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "Ligne ajoutée ; les montants sont recalculés.")
+                return redirect(f"{mission_url(mission)}#{nature}")
+        view = MissionDetailView(request=request, kwargs={"pk": pk})
+        view.intervenant = self.intervenant
+        context = view.get_context_data(forms={kind: form})
+        return HttpResponse(render_to_string(view.template_name, context, request), status=400)
+
+
+class DeleteLineView(IntervenantRequiredMixin, View):
+    def post(self, request, pk, kind, line_pk):
+        if kind not in LINE_MODELS:
+            raise Http404
+        mission = self.own_mission(pk)
+        line = get_object_or_404(LINE_MODELS[kind], pk=line_pk, part__etat__mission=mission)
+        try:
+            delete_line(line.part, line)
+        except EntryError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Ligne supprimée.")
+        return redirect(f"{mission_url(mission)}#{line.part.nature}")
+
+
+class SubmitView(IntervenantRequiredMixin, View):
+    def post(self, request, pk):
+        mission = self.own_mission(pk)
+        form = SubmitForm(request.POST)
+        if not form.is_valid():
+            return render_mission(request, self.intervenant, pk, status=400, submit_form=form)
+        try:
+            submit(mission.etat, request.user)
+        except EntryError as error:
+            messages.error(request, str(error))
+            return redirect(f"{mission_url(mission)}#valider")
+        messages.success(
+            request,
+            "Votre saisie est validée et transmise au centre d'épreuves pour l'attestation "
+            "du service fait.",
+        )
+        return redirect(mission_url(mission))
+
+
+class ReceiptView(IntervenantRequiredMixin, View):
+    """A receipt of one of the intervenant's own lines; anyone else's is a 404."""
+
+    def get(self, request, kind, line_pk):
+        if kind not in LINE_MODELS or kind in ("repas", "nuitee"):
+            raise Http404
+        line = get_object_or_404(
+            LINE_MODELS[kind],
+            pk=line_pk,
+            part__etat__mission__intervenant=self.intervenant,
+        )
+        if not line.receipt:
+            raise Http404
+        return FileResponse(
+            line.receipt.open("rb"),
+            as_attachment=True,
+            filename=f"justificatif-{kind}-{line.pk}{suffix(line.receipt.name)}",
+        )
+
+
+class RecapPdfView(IntervenantRequiredMixin, View):
+    def get(self, request, pk):
+        from .recap import render_recap_pdf
+
+        mission = self.own_mission(pk)
+        pdf = render_recap_pdf(mission)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        name = f"recapitulatif-{mission.convocation_number or mission.pk}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+
+
+def render_mission(request, intervenant, pk, status, **context):
+    """The mission page again, with the rejected form and its errors."""
+    view = MissionDetailView(request=request, kwargs={"pk": pk})
+    view.intervenant = intervenant
+    html = render_to_string(view.template_name, view.get_context_data(**context), request)
+    return HttpResponse(html, status=status)
+
+
+def mission_url(mission):
+    from django.urls import reverse
+
+    return reverse("portal:mission", args=[mission.pk])
+
+
+def suffix(name):
+    return name[name.rfind(".") :] if "." in name else ""

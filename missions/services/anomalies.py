@@ -1,0 +1,64 @@
+"""What the DEC's control should look at twice before validating a part."""
+
+from collections import defaultdict
+from statistics import median
+
+from ..enums import KM_MODES, PartNature, PartStatus
+from ..models import FeePart
+
+MEDIAN_FACTOR = 3
+# One-way road distances: Tahiti's coast road is about 120 km round; other islands are small.
+MAX_KM = {"Tahiti": 150}
+MAX_KM_ELSEWHERE = 60
+COMPARED_STATUSES = [PartStatus.SERVICE_FAIT, PartStatus.CONTROLLED, PartStatus.IN_PAYMENT,
+                     PartStatus.PAID]  # fmt: skip
+
+
+def activity_medians(sessions):
+    """{(activity id, nature): median amount} over the sessions' parts past attestation."""
+    amounts = defaultdict(list)
+    rows = FeePart.objects.filter(
+        etat__mission__session__in=sessions, status__in=COMPARED_STATUSES, amount__gt=0
+    ).values_list("etat__mission__activity_id", "nature", "amount")
+    for activity_id, nature, amount in rows:
+        amounts[(activity_id, nature)].append(amount)
+    return {key: median(values) for key, values in amounts.items() if len(values) >= 5}
+
+
+def _leg_anomalies(leg):
+    found = []
+    if leg.mode in KM_MODES:
+        if leg.from_commune.island_id != leg.to_commune.island_id:
+            found.append(f"Trajet routier entre deux îles ({leg.from_commune} → {leg.to_commune}).")
+        limit = MAX_KM.get(leg.from_commune.island.name, MAX_KM_ELSEWHERE)
+        if leg.km and leg.km > limit:
+            found.append(f"{leg.km} km sur {leg.from_commune.island} : distance improbable.")
+    elif leg.fare and not leg.receipt:
+        found.append(f"Billet du {leg.date:%d/%m/%Y} sans justificatif.")
+    return found
+
+
+def anomalies(parts, medians):
+    """{part id: [French warnings]} for parts loaded with their mission, intervenant's
+    dossier and (for travel) legs with communes and islands."""
+    found = {}
+    for part in parts:
+        mission = part.etat.mission
+        warnings = []
+        reference = medians.get((mission.activity_id, part.nature))
+        if reference and part.amount > MEDIAN_FACTOR * reference:
+            warnings.append(
+                f"Montant plus de {MEDIAN_FACTOR} fois supérieur à la médiane de l'activité "
+                f"({reference:,.0f} XPF).".replace(",", "\u202f")
+            )
+        dossier = getattr(mission.intervenant, "dossier", None)
+        if dossier is None or not dossier.is_complete:
+            warnings.append("Dossier financier incomplet.")
+        elif dossier.is_expired():
+            warnings.append("Coordonnées bancaires modifiées ou dossier expiré : à vérifier.")
+        if part.nature == PartNature.TRAVEL:
+            for leg in part.travellegs.all():
+                warnings += _leg_anomalies(leg)
+        if warnings:
+            found[part.pk] = warnings
+    return found

@@ -1,0 +1,86 @@
+"""Service fait: the chef de centre (or the DEC) attests what an intervenant validated,
+possibly correcting the quantities, or sends the file back with a reason."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from ..enums import Actor, PartNature, PartStatus
+from ..models import Attestation, FeePart, WorkLine
+from .fees import recompute_part
+from .lifecycle import TransitionError, transition
+
+
+class AttestationError(Exception):
+    """A refused attestation; the message is shown to the user."""
+
+
+def _waiting_parts(mission):
+    return list(
+        FeePart.objects.filter(etat__mission=mission, status=PartStatus.VALIDATED_BY_INTERVENANT)
+    )
+
+
+@transaction.atomic
+def attest(mission, user, actor=Actor.CHEF_DE_CENTRE, corrections=None, comment=""):
+    """Attest the service fait of a mission's validated parts.
+
+    `corrections` maps a work line id to the attested quantity; a correction needs a comment,
+    which the intervenant sees in the computation of their remuneration.
+    """
+    corrections = corrections or {}
+    parts = _waiting_parts(mission)
+    if not parts:
+        raise AttestationError(f"Rien à attester pour « {mission} » : aucune saisie validée.")
+    corrected = False
+    if corrections:
+        if not comment.strip():
+            raise AttestationError("Expliquez la correction de quantité dans le commentaire.")
+        lines = WorkLine.objects.filter(part__etat__mission=mission, pk__in=corrections)
+        for line in lines:
+            quantity = Decimal(corrections[line.pk])
+            if quantity < 0:
+                raise AttestationError("Une quantité attestée ne peut pas être négative.")
+            if quantity != line.quantity:
+                line.attested_quantity = quantity
+                line.save(update_fields=["attested_quantity"])
+                corrected = True
+    try:
+        for part in parts:
+            if part.nature == PartNature.REMUNERATION and corrected:
+                recompute_part(part)
+            transition(part, "attest", actor=actor, user=user, reason=comment.strip())
+    except TransitionError as error:
+        raise AttestationError(str(error)) from error
+    Attestation.objects.update_or_create(
+        etat=mission.etat,
+        defaults={"attested_by": user, "comment": comment.strip(), "quantity_corrected": corrected},
+    )
+    return parts
+
+
+@transaction.atomic
+def send_back(mission, user, reason, actor=Actor.CHEF_DE_CENTRE):
+    """Return the mission's validated parts to the intervenant, with the reason."""
+    parts = _waiting_parts(mission)
+    if not parts:
+        raise AttestationError(f"Rien à renvoyer pour « {mission} » : aucune saisie validée.")
+    try:
+        for part in parts:
+            transition(part, "send_back", actor=actor, user=user, reason=reason)
+    except TransitionError as error:
+        raise AttestationError(str(error)) from error
+    return parts
+
+
+def attest_many(missions, user, actor=Actor.CHEF_DE_CENTRE):
+    """Attest several missions as they are; returns (attested, [(mission, error)])."""
+    done, failed = [], []
+    for mission in missions:
+        try:
+            attest(mission, user, actor)
+        except AttestationError as error:
+            failed.append((mission, str(error)))
+        else:
+            done.append(mission)
+    return done, failed

@@ -1,0 +1,215 @@
+"""Issuing a session's convocations in one run: a dry run lists what would be issued and
+what blocks; the real run (a background task) issues the missions, gives new accounts a
+first password, renders one PDF per intervenant plus a merged one for printing, and emails
+each intervenant. Cancelling stops it between two intervenants."""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+from ..enums import IntervenantStatus
+from ..models import ConvocationDocument, ConvocationRun, Mission, RunStatus
+from . import notifications
+from .accounts import issue_first_password, needs_first_password
+from .convocations import issue_mission
+from .fees import neighbour_map
+from .rulebook import RateBook
+
+logger = logging.getLogger("missions.convocations")
+
+
+@dataclass
+class RunPlan:
+    ready: list = field(default_factory=list)
+    blocked: list = field(default_factory=list)  # (mission, [problems])
+    already_issued: int = 0
+
+    @property
+    def intervenant_count(self):
+        return len({m.intervenant_id for m in self.ready})
+
+
+def mission_problems(mission, book, duplicates):
+    """Why this mission's convocation cannot be issued yet (French), or []."""
+    problems = []
+    person = mission.intervenant
+    if person.status != IntervenantStatus.ACTIVE:
+        problems.append(f"Intervenant {person.get_status_display().lower()}.")
+    if not person.email:
+        problems.append("Intervenant sans adresse électronique.")
+    if not person.address:
+        problems.append("Intervenant sans adresse postale.")
+    if not mission.centre.chefs.all():
+        problems.append(f"Centre « {mission.centre.name} » sans chef de centre.")
+    group = mission.effective_rate_group
+    if book.remuneration_rate(mission.activity_id, group.pk, mission.start_date) is None:
+        problems.append(
+            f"Aucun taux en vigueur pour « {mission.activity.name} » ({group}) "
+            f"au {mission.start_date:%d/%m/%Y}."
+        )
+    for other in duplicates.get(mission.pk, []):
+        problems.append(
+            f"Doublon probable : même intervenant, même activité et mêmes dates que la "
+            f"mission n° {other} ({mission.session})."
+        )
+    return problems
+
+
+def _duplicates(missions):
+    """Missions of the same intervenant, activity and session whose dates overlap."""
+    by_key = defaultdict(list)
+    for mission in missions:
+        by_key[(mission.intervenant_id, mission.activity_id, mission.session_id)].append(mission)
+    found = defaultdict(list)
+    for group in by_key.values():
+        for first in group:
+            for second in group:
+                if first.pk != second.pk and (
+                    first.start_date <= second.end_date and second.start_date <= first.end_date
+                ):
+                    found[first.pk].append(second.pk)
+    return found
+
+
+def plan_run(missions):
+    """The dry run: nothing is written."""
+    missions = list(
+        missions.with_related()
+        .prefetch_related("centre__chefs")
+        .order_by("intervenant__last_name", "intervenant_id", "start_date")
+    )
+    book, plan = RateBook.load(), RunPlan()
+    duplicates = _duplicates(missions)
+    for mission in missions:
+        if mission.is_issued:
+            plan.already_issued += 1
+            continue
+        problems = mission_problems(mission, book, duplicates)
+        if problems:
+            plan.blocked.append((mission, problems))
+        else:
+            plan.ready.append(mission)
+    return plan
+
+
+@transaction.atomic
+def create_run(session, missions, user):
+    """Record a run for the missions that are ready, and queue it after commit."""
+    plan = plan_run(missions)
+    run = ConvocationRun.objects.create(
+        session=session, created_by=user, total=len(plan.ready), status=RunStatus.QUEUED
+    )
+    run.missions.set(plan.ready)
+    transaction.on_commit(lambda: execute_run.enqueue(run.pk))
+    return run, plan
+
+
+def cancel_run(run):
+    """Ask a queued or running run to stop; missions already issued stay issued."""
+    updated = ConvocationRun.objects.filter(
+        pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(cancel_requested=True)
+    return bool(updated)
+
+
+def render_convocation(intervenant, missions, first_password, run):
+    from weasyprint import HTML  # heavy import: only in the worker
+
+    html = render_to_string(
+        "missions/convocations/convocation_pdf.html",
+        {
+            "intervenant": intervenant,
+            "missions": missions,
+            "first_password": first_password,
+            "run": run,
+            "issued_on": timezone.localdate(),
+            "portal_url": f"{settings.WAGTAILADMIN_BASE_URL}/espace/",
+        },
+    )
+    return HTML(string=html).render()
+
+
+def _merge(documents):
+    if not documents:
+        return None
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+@task()
+def execute_run(run_id):
+    """The background task: issue, render, email, one intervenant at a time."""
+    started = ConvocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
+    if not started:
+        return
+    run = ConvocationRun.objects.get(pk=run_id)
+    try:
+        _execute(run)
+    except Exception as error:
+        logger.exception("Émission %s en échec", run_id)
+        ConvocationRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+
+
+def _execute(run):
+    missions = (
+        Mission.objects.filter(pk__in=run.missions.values("pk"))
+        .with_related()
+        .order_by("intervenant__last_name", "intervenant_id", "start_date")
+    )
+    by_person = defaultdict(list)
+    for mission in missions:
+        by_person[mission.intervenant].append(mission)
+    neighbours, documents, done = neighbour_map(), [], 0
+    for person, person_missions in by_person.items():
+        if ConvocationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+            ConvocationRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.CANCELLED, finished_at=timezone.now(), done=done
+            )
+            return
+        with transaction.atomic():
+            for mission in person_missions:
+                issue_mission(mission, user=run.created_by, neighbours=neighbours)
+            password = issue_first_password(person) if needs_first_password(person) else None
+            document = render_convocation(person, person_missions, password, run)
+            pdf = document.write_pdf()
+            record = ConvocationDocument(
+                run=run, intervenant=person, with_first_password=password is not None
+            )
+            record.pdf.save(f"convocation-{person.identifier}.pdf", ContentFile(pdf), save=True)
+            for mission in person_missions:
+                notifications.notify_convocation(mission, first_password=password is not None)
+        documents.append(document)
+        done += len(person_missions)
+        ConvocationRun.objects.filter(pk=run.pk).update(done=done)
+    merged = _merge(documents)
+    if merged:
+        run.merged_pdf.save(f"convocations-{run.pk}.pdf", ContentFile(merged), save=False)
+    ConvocationRun.objects.filter(pk=run.pk).update(
+        merged_pdf=run.merged_pdf.name,
+        status=RunStatus.DONE,
+        finished_at=timezone.now(),
+        done=done,
+    )
+
+
+def missions_to_issue(session, centre=None, activity=None):
+    """The session's missions not issued yet, optionally for one centre or activity."""
+    missions = Mission.objects.filter(session=session).filter(Q(issued_at__isnull=True))
+    if centre is not None:
+        missions = missions.filter(centre=centre)
+    if activity is not None:
+        missions = missions.filter(activity=activity)
+    return missions

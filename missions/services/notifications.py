@@ -1,0 +1,128 @@
+"""Email notices to intervenants (convocation, sent back, validated, rejected, paid, deadline
+reminder), through an outbox: the Notification row is written in the caller's transaction,
+then delivered after commit; what fails stays pending for `manage.py send_notifications`."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ..enums import EDITABLE_STATUSES
+from ..models import EtatDeFrais, Notification
+from ..money import format_xpf
+
+logger = logging.getLogger("missions.notifications")
+
+SUBJECTS = {
+    "convocation": "IMAG'IN : une nouvelle convocation vous attend",
+    "sent_back": "IMAG'IN : votre saisie est à corriger",
+    "controlled": "IMAG'IN : votre état de frais est validé",
+    "rejected": "IMAG'IN : votre demande n'a pas été retenue",
+    "paid": "IMAG'IN : paiement effectué",
+    "reminder": "IMAG'IN : date limite de saisie proche",
+}
+# Transition name -> notice sent to the intervenant.
+TRANSITION_NOTICES = {
+    "send_back": "sent_back",
+    "control": "controlled",
+    "reject": "rejected",
+    "mark_paid": "paid",
+}
+
+
+def queue(kind, intervenant, context):
+    """Write the notice now; deliver it once the surrounding transaction commits."""
+    if not intervenant.email:
+        logger.warning("Pas de courriel pour %s : notification %s non envoyée", intervenant, kind)
+        return None
+    body = render_to_string(
+        f"missions/emails/{kind}.txt",
+        {"intervenant": intervenant, "base_url": settings.WAGTAILADMIN_BASE_URL, **context},
+    )
+    notice = Notification.objects.create(
+        recipient=intervenant.email,
+        subject=SUBJECTS[kind],
+        body=body,
+        intervenant=intervenant,
+        kind=kind,
+    )
+    transaction.on_commit(lambda: deliver([notice.pk]))
+    return notice
+
+
+def on_transition(part, name, reason=""):
+    kind = TRANSITION_NOTICES.get(name)
+    if kind is None:
+        return None
+    mission = part.etat.mission
+    return queue(
+        kind,
+        mission.intervenant,
+        {
+            "mission": mission,
+            "part": part,
+            "reason": reason,
+            "amount": format_xpf(part.amount),
+        },
+    )
+
+
+def notify_convocation(mission, first_password=False):
+    return queue(
+        "convocation", mission.intervenant, {"mission": mission, "first_password": first_password}
+    )
+
+
+def deliver(ids=None, max_attempts=5):
+    """Send pending notices (all, or those in `ids`); a failure is counted and logged,
+    never raised: the status change it announces is already saved."""
+    pending = Notification.objects.pending(max_attempts)
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
+    sent = 0
+    for notice in pending:
+        try:
+            send_mail(notice.subject, notice.body, None, [notice.recipient])
+        except Exception as error:  # any transport error: keep it for a retry
+            notice.attempts += 1
+            notice.last_error = str(error)[:300]
+            notice.save(update_fields=["attempts", "last_error"])
+            logger.warning("Échec d'envoi de la notification %s : %s", notice.pk, error)
+        else:
+            notice.sent_at = timezone.now()
+            notice.attempts += 1
+            notice.save(update_fields=["sent_at", "attempts"])
+            sent += 1
+    return sent
+
+
+def send_deadline_reminders(days=7, today=None):
+    """One reminder per état de frais still to enter, `days` days or less before its
+    deadline. Returns how many were queued."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=days)
+    etats = (
+        EtatDeFrais.objects.filter(
+            reminded_at__isnull=True,
+            parts__status__in=EDITABLE_STATUSES,
+            mission__session__entry_deadline__gte=today,
+            mission__session__entry_deadline__lte=horizon,
+        )
+        .select_related("mission__intervenant", "mission__session", "mission__activity")
+        .distinct()
+    )
+    count = 0
+    for etat in etats:
+        with transaction.atomic():
+            if queue(
+                "reminder",
+                etat.mission.intervenant,
+                {"mission": etat.mission, "deadline": etat.entry_deadline},
+            ):
+                count += 1
+            EtatDeFrais.objects.filter(pk=etat.pk).update(reminded_at=timezone.now())
+    return count

@@ -1,0 +1,205 @@
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from dsfr.widgets import InlineRadioSelect
+
+from home.forms import PublicModelForm
+from missions.enums import Civility
+from missions.models import Commune
+
+from . import services
+from .models import IntervenantRequest
+from .uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
+
+CATEGORY_HELP = {
+    "autre_administration": "État, Pays, communes, établissements publics...",
+    "enseignement_superieur": "Université de la Polynésie française, autres universités...",
+    "autre_academie": "Enseignants et personnels affectés hors de Polynésie française.",
+    "prive_liberal_retraite": "Y compris les retraités de l'éducation nationale.",
+}
+
+
+@dataclass(frozen=True)
+class ChoiceLabel:
+    """A radio label with a hint, as the DSFR radio template expects (label.label, .help_text)."""
+
+    label: str
+    help_text: str = ""
+
+    def __str__(self):
+        return self.label
+
+
+class IntervenantRequestForm(PublicModelForm):
+    """'Demande de création d'un intervenant extérieur', filled in by the person concerned."""
+
+    consent = forms.BooleanField(
+        label=(
+            "J'accepte que les données de ce formulaire soient traitées par le Vice-rectorat "
+            "de la Polynésie française pour créer mon dossier d'intervenant, me convoquer et "
+            "me rémunérer."
+        ),
+        help_text="Durée de conservation et droits : voir la page « Données personnelles ».",
+        error_messages={"required": "Vous devez accepter le traitement de vos données."},
+    )
+
+    fieldsets = [
+        ("Votre situation", ["category"]),
+        ("Identité", ["civility", "last_name", "usage_name", "first_name", "birth_date"]),
+        ("Coordonnées", ["email", "phone", "address", "postal_code", "home_commune"]),
+        ("Activité professionnelle", ["employer", "grade", "discipline", "exams"]),
+        ("Document à joindre", ["supporting_document"]),
+        ("Consentement", ["consent"]),
+    ]
+
+    class Meta:
+        model = IntervenantRequest
+        fields = [
+            "category",
+            "civility",
+            "last_name",
+            "usage_name",
+            "first_name",
+            "birth_date",
+            "email",
+            "phone",
+            "address",
+            "postal_code",
+            "home_commune",
+            "employer",
+            "grade",
+            "discipline",
+            "exams",
+            "supporting_document",
+        ]
+        labels = {
+            "category": "Catégorie",
+            "civility": "Civilité",
+            "last_name": "Nom de naissance",
+            "usage_name": "Nom d'usage",
+            "first_name": "Prénom",
+            "birth_date": "Date de naissance",
+            "email": "Adresse électronique",
+            "phone": "Téléphone",
+            "address": "Adresse postale",
+            "postal_code": "Code postal",
+            "home_commune": "Commune de résidence",
+            "employer": "Employeur ou dernier employeur",
+            "grade": "Grade ou fonction",
+            "discipline": "Discipline ou spécialité",
+            "exams": "Examens ou concours concernés",
+            "supporting_document": "Pièce justificative",
+        }
+        help_texts = {
+            "usage_name": "Si vous en avez un (nom d'épouse ou d'époux, par exemple).",
+            "birth_date": "Format attendu : JJ/MM/AAAA.",
+            "email": "Format attendu : nom@domaine.pf. La réponse de la DEC y sera envoyée.",
+            "phone": "Format attendu : 87 12 34 56 ou +689 87 12 34 56.",
+            "address": "Numéro, rue ou lieu-dit, boîte postale le cas échéant.",
+            "postal_code": "5 chiffres, par exemple 98713.",
+            "home_commune": "Elle sert à calculer vos frais de déplacement.",
+            "employer": "Pour un retraité : le dernier employeur.",
+            "exams": "Par exemple : Bac professionnel, session de juin — jury de délibération.",
+            "supporting_document": (
+                "Justificatif de votre situation (arrêté, attestation d'employeur, titre de "
+                "pension...). Formats acceptés : PDF, JPEG ou PNG. Taille maximale : 5 Mo."
+            ),
+        }
+        widgets = {
+            "category": forms.RadioSelect,
+            "civility": InlineRadioSelect,
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "exams": forms.Textarea(attrs={"rows": 3}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "postal_code": forms.TextInput(
+                attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
+            ),
+            "supporting_document": forms.FileInput(
+                attrs={"accept": ACCEPT_ATTRIBUTE, "class": "fr-upload"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            (value, ChoiceLabel(label, CATEGORY_HELP.get(value, "")))
+            for value, label in self.fields["category"].choices
+            if value
+        ]
+        self.fields["civility"].choices = Civility.choices  # no blank radio button
+        self.fields["home_commune"].queryset = Commune.objects.order_by("name")
+        self.fields["home_commune"].empty_label = "Choisissez votre commune"
+        self.fields["supporting_document"].widget.group_class = "fr-upload-group"
+        for name, autocomplete in [
+            ("last_name", "family-name"),
+            ("first_name", "given-name"),
+            ("birth_date", "bday"),
+            ("address", "street-address"),
+        ]:
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
+
+    # Short names for the error summary at the top of the form.
+    summary_labels = {"consent": "Consentement"}
+
+    def get_fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+
+    def error_summary(self):
+        """(anchor, label, errors) of each invalid field, for the summary above the form."""
+        rows = []
+        for field in self:
+            if field.errors:
+                is_radio = field.widget_type in {"radioselect", "inlineradioselect"}
+                anchor = f"{field.auto_id}_0" if is_radio else field.id_for_label
+                label = self.summary_labels.get(field.name, field.label)
+                rows.append((anchor, label, " ".join(field.errors)))
+        return rows
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        today = datetime.date.today()
+        if birth_date >= today or birth_date.year < 1900:
+            raise forms.ValidationError("Vérifiez la date de naissance.")
+        return birth_date
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_supporting_document(self):
+        uploaded = self.cleaned_data.get("supporting_document")
+        if uploaded:
+            validate_supporting_document(uploaded)
+        return uploaded
+
+    def clean(self):
+        cleaned_data = super().clean()
+        identity = {k: cleaned_data.get(k) for k in ("last_name", "first_name", "birth_date")}
+        email = cleaned_data.get("email")
+        if all(identity.values()) and email:
+            duplicate = services.duplicate_message(email=email, **identity)
+            if duplicate:
+                raise forms.ValidationError(duplicate, code="duplicate")
+        return cleaned_data
+
+
+class RefusalForm(forms.Form):
+    """Used in the Wagtail admin: a plain Django form, styled by the admin."""
+
+    reason = forms.CharField(
+        label="Motif du refus",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Il est envoyé tel quel à la personne qui a fait la demande.",
+        max_length=2000,
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Le motif du refus est obligatoire.")
+        return reason

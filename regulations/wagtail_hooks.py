@@ -1,0 +1,8 @@
+from wagtail import hooks
+
+from .viewsets import intervenant_request_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_intervenant_request_viewset():
+    return intervenant_request_viewset

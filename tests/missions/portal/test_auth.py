@@ -1,0 +1,93 @@
+"""Logging in with the convocation's credentials, forced change, lockout, reset, logout."""
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from missions.services.accounts import issue_first_password
+from tests.factories import IntervenantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def convoked():
+    person = IntervenantFactory(user=None)
+    return person, issue_first_password(person)
+
+
+def login(client, username, password):
+    return client.post(reverse("portal:login"), {"username": username, "password": password})
+
+
+def test_first_password__is_readable_and_stored_hashed(convoked):
+    person, password = convoked
+    assert len(password) == 19 and password.count("-") == 3
+    assert not set(password) & set("0O1lI")
+    assert password not in person.user.password
+    assert person.user.check_password(password)
+
+
+def test_first_login__forces_a_personal_password_before_anything_else(client, convoked):
+    person, password = convoked
+    response = login(client, person.identifier, password)
+    assert response.status_code == 302
+    for url in [reverse("portal:missions"), reverse("portal:dossier")]:
+        assert client.get(url)["Location"] == reverse("portal:password_change")
+    response = client.post(reverse("portal:password_change"), {
+        "old_password": password,
+        "new_password1": "Tiare-en-fleur-2026",
+        "new_password2": "Tiare-en-fleur-2026",
+    })  # fmt: skip
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert not person.must_change_password
+    assert client.get(reverse("portal:missions")).status_code == 200
+
+
+def test_personal_password__needs_12_characters(client, convoked):
+    person, password = convoked
+    login(client, person.identifier, password)
+    response = client.post(reverse("portal:password_change"), {
+        "old_password": password, "new_password1": "Court-1", "new_password2": "Court-1",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "au moins 12 caractères" in response.content.decode()
+    person.refresh_from_db()
+    assert person.must_change_password
+
+
+def test_wrong_password__french_message(client, convoked):
+    person, _ = convoked
+    response = login(client, person.identifier, "mauvais-mot-de-passe")
+    assert response.status_code == 200
+    assert "Identifiant ou mot de passe incorrect" in response.content.decode()
+
+
+@override_settings(AXES_ENABLED=True)
+def test_repeated_failures__lock_the_account_with_a_clear_message(client, convoked):
+    person, password = convoked
+    for _ in range(5):
+        login(client, person.identifier, "mauvais-mot-de-passe")
+    response = login(client, person.identifier, password)  # even the right one
+    assert response.status_code == 429
+    assert "Connexion temporairement bloquée" in response.content.decode()
+
+
+def test_forgotten_password__sends_a_link_to_the_address_on_file(client, convoked):
+    person, _ = convoked
+    person.user.email = "vaiana@example.pf"
+    person.user.save()
+    response = client.post(reverse("portal:password_reset"), {"email": "vaiana@example.pf"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/espace/mot-de-passe/nouveau/" in mail.outbox[0].body
+    assert person.identifier in mail.outbox[0].body
+
+
+def test_logout__ends_the_session(client, convoked):
+    person, password = convoked
+    login(client, person.identifier, password)
+    client.post(reverse("portal:logout"))
+    assert client.get(reverse("portal:missions")).status_code == 302

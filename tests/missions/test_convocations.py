@@ -1,0 +1,202 @@
+"""Convocation runs: dry run, issue with PDFs and first passwords, emails, reissue, cancel."""
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from pypdf import PdfReader
+
+from missions.enums import PartNature, PartStatus
+from missions.models import ConvocationRun, FeePart, RunStatus
+from missions.services import convocation_runs
+from missions.services.convocation_runs import cancel_run, create_run, plan_run
+from tests.factories import (
+    CentreFactory,
+    IntervenantFactory,
+    MissionFactory,
+    SessionFactory,
+    chef_de_centre,
+    commune,
+    gestionnaire,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
+def session():
+    return SessionFactory(name="Bac 2026, session de juin")
+
+
+@pytest.fixture
+def centre():
+    centre = CentreFactory(name="Lycée Paul-Gauguin")
+    chef_de_centre(centre)
+    return centre
+
+
+def person(**kwargs):
+    defaults = {"user": None, "address": "BP 12", "home_commune": commune("Uturoa")}
+    return IntervenantFactory(**{**defaults, **kwargs})
+
+
+def pdf_text(field_file):
+    with field_file.open("rb") as handle:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+
+
+def test_plan__lists_blocking_problems_in_french(session, centre):
+    ok = MissionFactory(session=session, centre=centre, intervenant=person())
+    no_email = MissionFactory(session=session, centre=centre, intervenant=person(email=""))
+    orphan_centre = MissionFactory(session=session, intervenant=person())
+    twin = person()
+    first = MissionFactory(session=session, centre=centre, intervenant=twin, epreuve="Maths")
+    MissionFactory(session=session, centre=CentreFactory(), intervenant=twin, epreuve="Maths 2")
+    plan = plan_run(session.missions.all())
+    blocked = {mission.pk: problems for mission, problems in plan.blocked}
+    assert ok in plan.ready
+    assert "Intervenant sans adresse électronique." in blocked[no_email.pk]
+    assert any("sans chef de centre" in p for p in blocked[orphan_centre.pk])
+    assert any("Doublon probable" in p for p in blocked[first.pk])
+
+
+def test_run__issues_missions_renders_pdfs_and_emails(session, centre, on_commit):
+    alice, bruno = person(last_name="Amaru"), person(last_name="Tapu")
+    for intervenant, day in ((alice, 16), (alice, 17), (bruno, 16)):
+        MissionFactory(
+            session=session,
+            centre=centre,
+            intervenant=intervenant,
+            start_date=session.start_date.replace(day=day),
+        )
+    with on_commit(execute=True):
+        run, _ = create_run(session, session.missions.all(), gestionnaire())
+    run.refresh_from_db()
+    assert (run.status, run.total, run.done) == (RunStatus.DONE, 3, 3)
+    assert run.documents.count() == 2  # one PDF per intervenant
+    assert FeePart.objects.filter(nature=PartNature.REMUNERATION).count() == 3
+    assert len(mail.outbox) == 3
+    assert "convocation" in mail.outbox[0].subject
+
+    document = run.documents.get(intervenant=alice)
+    text = pdf_text(document.pdf)
+    assert alice.identifier in text
+    password = re.search(r"Premier mot de passe : (\S+)", text).group(1)
+    alice.refresh_from_db()
+    assert alice.user.check_password(password)
+    assert alice.must_change_password
+    merged = pdf_text(run.merged_pdf)
+    assert alice.identifier in merged and bruno.identifier in merged
+
+
+def test_run__portal_login_with_the_pdf_credentials(client, session, centre, on_commit):
+    intervenant = person()
+    MissionFactory(session=session, centre=centre, intervenant=intervenant)
+    with on_commit(execute=True):
+        run, _ = create_run(session, session.missions.all(), gestionnaire())
+    text = pdf_text(run.documents.get().pdf)
+    password = re.search(r"Premier mot de passe : (\S+)", text).group(1)
+    response = client.post(
+        reverse("portal:login"), {"username": intervenant.identifier, "password": password}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("portal:missions"))["Location"] == reverse("portal:password_change")
+
+
+def test_reissue__new_first_password_only_while_never_logged_in(session, centre, on_commit):
+    intervenant = person()
+    MissionFactory(session=session, centre=centre, intervenant=intervenant, epreuve="A")
+    with on_commit(execute=True):
+        create_run(session, session.missions.all(), gestionnaire())
+    intervenant.refresh_from_db()
+    first_hash = intervenant.user.password
+    MissionFactory(
+        session=session,
+        centre=centre,
+        intervenant=intervenant,
+        epreuve="B",
+        start_date=session.end_date,
+    )
+    with on_commit(execute=True):
+        run, _ = create_run(session, session.missions.all(), gestionnaire())
+    intervenant.refresh_from_db()
+    assert intervenant.user.password != first_hash  # never logged in: a new one
+    assert run.documents.get().with_first_password
+
+    intervenant.user.last_login = intervenant.user.date_joined
+    intervenant.user.save()
+    MissionFactory(
+        session=session,
+        centre=centre,
+        intervenant=intervenant,
+        epreuve="C",
+        start_date=session.start_date,
+    )
+    with on_commit(execute=True):
+        run, _ = create_run(session, session.missions.all(), gestionnaire())
+    assert not run.documents.get().with_first_password
+    assert "celui que vous avez choisi" in pdf_text(run.documents.get().pdf)
+
+
+def test_run__travel_part_sans_frais_under_the_home_commune_rule(session, centre, on_commit):
+    MissionFactory(
+        session=session, centre=centre, intervenant=person(home_commune=commune("Faa'a"))
+    )
+    with on_commit(execute=True):
+        create_run(session, session.missions.all(), gestionnaire())
+    assert FeePart.objects.get(nature=PartNature.TRAVEL).status == PartStatus.NO_FEES
+
+
+def test_cancel__stops_between_intervenants(session, centre, monkeypatch):
+    for index in range(3):
+        MissionFactory(session=session, centre=centre, intervenant=person(last_name=f"P{index}"))
+    run = ConvocationRun.objects.create(session=session, total=3, status=RunStatus.QUEUED)
+    run.missions.set(session.missions.all())
+    original = convocation_runs.render_convocation
+    calls = []
+
+    def render_then_cancel(*args, **kwargs):
+        calls.append(1)
+        cancel_run(run)  # the DEC clicks "Annuler" while the first PDF renders
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(convocation_runs, "render_convocation", render_then_cancel)
+    convocation_runs.execute_run.call(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.CANCELLED
+    assert (run.done, len(calls)) == (1, 1)
+
+
+def test_admin_screens__gestionnaire_only(client, session, centre):
+    MissionFactory(session=session, centre=centre, intervenant=person())
+    urls = [
+        reverse("missions_convocations:index"),
+        reverse("missions_convocations:plan") + f"?session={session.pk}",
+    ]
+    client.force_login(chef_de_centre(centre))
+    for url in urls:
+        assert client.get(url).status_code == 403
+    client.force_login(gestionnaire())
+    for url in urls:
+        assert client.get(url).status_code == 200
+    assert "1</strong> mission(s) prête(s)" in client.get(urls[1]).content.decode()
+
+
+def test_admin_flow__dry_run_then_issue(client, session, centre, on_commit):
+    MissionFactory(session=session, centre=centre, intervenant=person())
+    client.force_login(gestionnaire())
+    with on_commit(execute=True):
+        response = client.post(reverse("missions_convocations:plan"), {"session": session.pk})
+    run = ConvocationRun.objects.get()
+    assert response["Location"] == reverse("missions_convocations:run", args=[run.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Terminée" in page and "1 / 1" in page
+    pdf = client.get(reverse("missions_convocations:run_pdf", args=[run.pk]))
+    assert pdf["Content-Type"] == "application/pdf"

@@ -1,0 +1,198 @@
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from missions.enums import PartStatus
+from missions.models import Activity, Mission
+from missions.resource_base import escape_formula
+from missions.services.fees import recompute_part
+from missions.services.imports import export_file, read_file, run_import
+from tests.factories import (
+    CentreFactory,
+    IntervenantFactory,
+    MealLineFactory,
+    MissionFactory,
+    NightLineFactory,
+    SessionFactory,
+    TravelLegFactory,
+    WorkLineFactory,
+    chef_de_centre,
+    commune,
+    gestionnaire,
+    parts_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(content):
+    text = content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+def read_xlsx(content):
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows())
+    headers = [cell.value for cell in rows[0]]
+    return [dict(zip(headers, row, strict=True)) for row in rows[1:]]
+
+
+@pytest.fixture
+def etats():
+    """A Bac corrector (37 copies) and a Raiatea teacher convoked in Papeete (DOMAIN.md §4)."""
+    session = SessionFactory(name="Bac 2026, session de juin")
+    corrector = MissionFactory(session=session, start_date=datetime.date(2026, 6, 20))
+    corrector.end_date = corrector.start_date
+    corrector.save()
+    remuneration, _ = parts_for(corrector)
+    WorkLineFactory(part=remuneration, date=corrector.start_date, quantity=Decimal(37))
+    recompute_part(remuneration)
+
+    raiatea = IntervenantFactory(home_commune=commune("Uturoa"), last_name="Tehei")
+    oral = MissionFactory(
+        intervenant=raiatea,
+        session=session,
+        activity=Activity.objects.get(code="oral"),
+        start_date=datetime.date(2026, 6, 16),
+        end_date=datetime.date(2026, 6, 17),
+        start_time=datetime.time(8, 0),
+        end_time=datetime.time(16, 0),
+    )
+    remuneration, travel = parts_for(oral, status=PartStatus.VALIDATED_BY_INTERVENANT)
+    WorkLineFactory(part=remuneration, date=oral.start_date, quantity=Decimal("6.5"))
+    out = {"part": travel, "mode": "avion", "requisition_number": "R-2026-0042"}
+    TravelLegFactory(**out, date=oral.start_date, departure_time=datetime.time(6, 0),
+                     arrival_time=datetime.time(6, 45))  # fmt: skip
+    TravelLegFactory(
+        **out,
+        date=oral.end_date,
+        from_commune=commune("Papeete"),
+        to_commune=commune("Uturoa"),
+        departure_time=datetime.time(17, 30),
+        arrival_time=datetime.time(18, 15),
+    )
+    NightLineFactory(part=travel, date=oral.start_date)
+    MealLineFactory(part=travel, date=oral.start_date, kind="dejeuner")
+    MealLineFactory(part=travel, date=oral.end_date, kind="dejeuner_administratif")
+    recompute_part(remuneration)
+    recompute_part(travel)
+    return corrector, oral
+
+
+def test_etats_de_frais_export__csv_has_amounts_and_status_labels(etats):
+    content, content_type, filename = export_file("etats-de-frais", "csv")
+
+    assert content_type.startswith("text/csv") and filename.endswith(".csv")
+    assert content.startswith(b"\xef\xbb\xbf")  # BOM: French Excel reads the accents
+    rows = {row["Type de mission"]: row for row in read_csv(content)}
+    corrector = rows["Correction de copies"]
+    assert corrector["Rémunération — statut"] == "À saisir"
+    assert corrector["Rémunération — montant (XPF)"] == "22076"  # 37 × 596.66
+    assert corrector["Total (XPF)"] == "22076"
+    assert corrector["Premier jour"] == "20/06/2026"
+    oral = rows["Interrogation orale"]
+    assert oral["Rémunération — statut"] == "Validé par l'intervenant"
+    assert oral["Rémunération — montant (XPF)"] == "7446"  # 6.5 × 1,145.58
+    assert oral["Déplacement — montant (XPF)"] == "18616"  # 14,320 + 2,864 + 1,432
+    assert oral["Total (XPF)"] == str(7446 + 18616)
+    assert oral["Total (EUR, pour information)"] == "218,40"
+
+
+def test_etats_de_frais_export__xlsx_has_numbers(etats):
+    content, content_type, _ = export_file("etats-de-frais", "xlsx")
+
+    assert content_type.endswith("spreadsheetml.sheet")
+    rows = {row["Type de mission"].value: row for row in read_xlsx(content)}
+    assert rows["Correction de copies"]["Rémunération — montant (XPF)"].value == 22076
+    assert rows["Interrogation orale"]["Déplacement — montant (XPF)"].value == 18616
+    assert rows["Correction de copies"]["Premier jour"].value == datetime.datetime(2026, 6, 20)
+
+
+def test_etats_de_frais_export__queries_do_not_grow_with_rows(etats, django_assert_max_num_queries):
+    for mission in MissionFactory.create_batch(30):
+        parts_for(mission)
+    with django_assert_max_num_queries(6):
+        content, _, _ = export_file("etats-de-frais", "csv")
+    assert len(read_csv(content)) == 32
+
+
+def test_exports__formula_cells_are_neutralised():
+    IntervenantFactory(
+        last_name='=HYPERLINK("http://evil.example","x")',
+        first_name="@SUM(1)",
+        phone="+689 87 12 34 56",
+        employer="-2+3",
+    )
+    rows = read_csv(export_file("intervenants", "csv")[0])
+    assert rows[0]["Nom de naissance"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert rows[0]["Prénom"] == "'@SUM(1)"
+    assert rows[0]["Téléphone"] == "'+689 87 12 34 56"
+    assert rows[0]["Employeur ou établissement"] == "'-2+3"
+
+    cells = read_xlsx(export_file("intervenants", "xlsx")[0])[0]
+    assert cells["Nom de naissance"].data_type == "s"  # a string, not a formula
+    assert cells["Nom de naissance"].value.startswith("'=")
+
+
+def test_escape_formula():
+    assert escape_formula("=1+1") == "'=1+1"
+    assert escape_formula("\t=1") == "'\t=1"
+    assert escape_formula("\r") == "'\r"
+    assert escape_formula("Papeete") == "Papeete"
+    assert escape_formula(-5) == -5
+
+
+def test_missions_export__reimports_unchanged():
+    centre = CentreFactory()
+    session = SessionFactory(name="DNB 2026")
+    for day in (15, 16, 17):
+        MissionFactory(centre=centre, session=session, start_date=datetime.date(2026, 6, day),
+                       expected_quantity=Decimal("12.5"))  # fmt: skip
+
+    for fmt in ("csv", "xlsx"):
+        content, _, filename = export_file("missions", fmt)
+        report = run_import("missions", read_file(content, filename), dry_run=True)
+        assert (report.skip, report.new, report.update, report.errors) == (3, 0, 0, [])
+
+    rows = read_csv(export_file("missions", "csv")[0])
+    assert rows[0]["Quantité prévue"] == "12,5"
+    assert rows[0]["Convocation émise"] == "non"
+    assert rows[0]["Centre"] == centre.name
+
+
+def test_intervenants_export__reimports_unchanged():
+    IntervenantFactory.create_batch(3, work_commune=commune("Pirae"), phone="+689 40 00 00 00")
+    for fmt in ("csv", "xlsx"):
+        content, _, filename = export_file("intervenants", fmt)
+        report = run_import("intervenants", read_file(content, filename), dry_run=True)
+        assert (report.skip, report.errors) == (3, [])
+
+
+def test_import_models__headers_only():
+    for kind in ("missions", "intervenants", "centres"):
+        content, _, filename = export_file(f"modele-{kind}", "xlsx")
+        assert filename.startswith(f"modele-{kind}")
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        assert sheet.max_row == 1
+    headers = read_xlsx(export_file("modele-missions", "xlsx")[0])
+    assert headers == []
+
+
+def test_export_view__gestionnaire_downloads(client, etats):
+    client.force_login(gestionnaire())
+    response = client.get(reverse("missions_export", args=["etats-de-frais", "xlsx"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="etats-de-frais-')
+    assert client.get(reverse("missions_export", args=["users", "csv"])).status_code == 404
+    assert client.get(reverse("missions_export", args=["missions", "pdf"])).status_code == 404
+
+
+def test_export_view__others_get_403(client, etats):
+    client.force_login(chef_de_centre(Mission.objects.first().centre))
+    response = client.get(reverse("missions_export", args=["etats-de-frais", "csv"]))
+    assert response.status_code == 403

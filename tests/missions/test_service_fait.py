@@ -1,0 +1,209 @@
+"""The chef de centre's service fait screen and the DEC's control queue."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from missions.enums import PartNature, PartStatus
+from missions.models import Attestation, FeePart, StatusChange, TravelLeg
+from tests.factories import (
+    CentreFactory,
+    DossierFactory,
+    MissionFactory,
+    WorkLineFactory,
+    chef_de_centre,
+    commune,
+    gestionnaire,
+    parts_for,
+)
+
+pytestmark = pytest.mark.django_db
+S = PartStatus
+
+
+@pytest.fixture
+def centre():
+    return CentreFactory(name="Lycée Paul-Gauguin")
+
+
+def validated(centre, quantity=40, **kwargs):
+    mission = MissionFactory(centre=centre, **kwargs)
+    remuneration, _ = parts_for(mission, status=S.VALIDATED_BY_INTERVENANT)
+    WorkLineFactory(part=remuneration, date=mission.start_date, quantity=Decimal(quantity))
+    return mission
+
+
+def statuses(mission):
+    return {p.nature: p.status for p in FeePart.objects.filter(etat__mission=mission)}
+
+
+def test_chef__sees_only_their_centres_missions(client, centre):
+    mine = validated(centre, epreuve="Mathématiques")
+    validated(CentreFactory(name="Collège de Hao"), epreuve="Histoire")
+    client.force_login(chef_de_centre(centre))
+    html = client.get(reverse("missions_service_fait")).content.decode()
+    assert "Mathématiques" in html and mine.intervenant.full_name in html
+    assert "Histoire" not in html
+
+
+def test_chef__attests_selected_missions_at_once(client, centre):
+    missions = [validated(centre, epreuve=f"Épreuve {i}") for i in range(3)]
+    chef = chef_de_centre(centre)
+    client.force_login(chef)
+    client.post(
+        reverse("missions_service_fait"),
+        {"action": "attest_selected", "missions": [m.pk for m in missions[:2]]},
+    )
+    assert statuses(missions[0]) == {
+        PartNature.REMUNERATION: S.SERVICE_FAIT,
+        PartNature.TRAVEL: S.SERVICE_FAIT,
+    }
+    assert statuses(missions[2])[PartNature.REMUNERATION] == S.VALIDATED_BY_INTERVENANT
+    assert Attestation.objects.filter(attested_by=chef).count() == 2
+
+
+def test_chef__corrects_a_quantity_with_a_comment(client, centre):
+    mission = validated(centre, quantity=40)
+    line = mission.etat.parts.get(nature=PartNature.REMUNERATION).worklines.get()
+    client.force_login(chef_de_centre(centre))
+    client.post(
+        reverse("missions_service_fait"),
+        {
+            "action": "attest_one",
+            "mission": mission.pk,
+            f"quantity-{line.pk}": "37",
+            "comment": "37 copies au bordereau.",
+        },
+    )
+    part = mission.etat.parts.get(nature=PartNature.REMUNERATION)
+    assert part.status == S.SERVICE_FAIT
+    assert part.amount == 22_076  # 37 × 596.66
+    assert Attestation.objects.get().quantity_corrected
+
+
+def test_chef__correction_without_comment_is_refused(client, centre):
+    mission = validated(centre, quantity=40)
+    line = mission.etat.parts.get(nature=PartNature.REMUNERATION).worklines.get()
+    client.force_login(chef_de_centre(centre))
+    response = client.post(
+        reverse("missions_service_fait"),
+        {"action": "attest_one", "mission": mission.pk, f"quantity-{line.pk}": "37"},
+        follow=True,
+    )
+    assert "Expliquez la correction" in response.content.decode()
+    assert statuses(mission)[PartNature.REMUNERATION] == S.VALIDATED_BY_INTERVENANT
+
+
+def test_chef__sends_back_with_a_reason(client, centre):
+    mission = validated(centre)
+    client.force_login(chef_de_centre(centre))
+    client.post(
+        reverse("missions_service_fait"),
+        {"action": "send_back", "mission": mission.pk, "reason": "Copies non rendues."},
+    )
+    assert set(statuses(mission).values()) == {S.TO_CORRECT}
+    assert StatusChange.objects.filter(reason="Copies non rendues.").count() == 2
+
+
+def test_chef__cannot_act_on_another_centre(client, centre):
+    foreign = validated(CentreFactory(name="Collège de Hao"))
+    client.force_login(chef_de_centre(centre))
+    response = client.post(
+        reverse("missions_service_fait"),
+        {"action": "send_back", "mission": foreign.pk, "reason": "x"},
+    )
+    assert response.status_code == 404
+    client.post(
+        reverse("missions_service_fait"), {"action": "attest_selected", "missions": [foreign.pk]}
+    )
+    assert statuses(foreign)[PartNature.REMUNERATION] == S.VALIDATED_BY_INTERVENANT
+
+
+def test_intervenant_and_anonymous__no_access(client, centre):
+    mission = validated(centre)
+    client.force_login(mission.intervenant.user)
+    response = client.get(reverse("missions_service_fait"))
+    assert response.status_code in (302, 403)
+    assert client.get(reverse("missions_control")).status_code in (302, 403)
+
+
+# DEC control
+
+
+def attested(centre, **kwargs):
+    mission = validated(centre, **kwargs)
+    FeePart.objects.filter(etat__mission=mission).update(status=S.SERVICE_FAIT)
+    return mission
+
+
+def test_control__validates_many(client, centre):
+    missions = [attested(centre, epreuve=f"E{i}") for i in range(2)]
+    client.force_login(gestionnaire())
+    ids = FeePart.objects.filter(etat__mission__in=missions).values_list("pk", flat=True)
+    client.post(reverse("missions_control"), {"action": "control_selected", "parts": list(ids)})
+    assert set(FeePart.objects.values_list("status", flat=True)) == {S.CONTROLLED}
+
+
+@pytest.mark.parametrize(
+    ("decision", "target"),
+    [("send_back", S.TO_CORRECT), ("reject", S.REJECTED), ("cancel", S.CANCELLED)],
+)
+def test_control__decisions_need_a_reason(client, centre, decision, target):
+    part = attested(centre).etat.parts.get(nature=PartNature.REMUNERATION)
+    client.force_login(gestionnaire())
+    response = client.post(
+        reverse("missions_control"), {"action": decision, "part": part.pk}, follow=True
+    )
+    assert "motif est obligatoire" in response.content.decode()
+    client.post(
+        reverse("missions_control"),
+        {"action": decision, "part": part.pk, "reason": "Motif de la DEC"},
+    )
+    part.refresh_from_db()
+    assert part.status == target
+
+
+def test_control__flags_anomalies(client, centre):
+    mission = attested(centre, intervenant=DossierFactory(iban="", bic="").intervenant)
+    travel = mission.etat.parts.get(nature=PartNature.TRAVEL)
+    TravelLeg.objects.create(
+        part=travel,
+        date=mission.start_date,
+        mode="voiture",
+        km=300,
+        from_commune=commune("Uturoa"),
+        to_commune=commune("Papeete"),
+    )
+    client.force_login(gestionnaire())
+    html = client.get(reverse("missions_control")).content.decode()
+    assert "Dossier financier incomplet" in html
+    assert "Trajet routier entre deux îles" in html
+    assert "distance improbable" in html
+
+
+def test_control__reopens_a_late_file(client, centre, monkeypatch):
+    mission = MissionFactory(centre=centre)
+    parts_for(mission, status=S.TO_ENTER)
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 9, 5)
+    )
+    client.force_login(gestionnaire())
+    html = client.get(reverse("missions_control") + "?vue=retard").content.decode()
+    assert mission.intervenant.full_name in html
+    client.post(
+        reverse("missions_control"),
+        {"action": "reopen", "etat": mission.etat.pk, "until": "2026-09-20"},
+    )
+    mission.etat.refresh_from_db()
+    assert mission.etat.deadline_override == datetime.date(2026, 9, 20)
+    assert StatusChange.objects.filter(reason__startswith="Saisie rouverte").count() == 2
+
+
+def test_control_queue__bounded_queries(client, centre, django_assert_max_num_queries):
+    for index in range(30):
+        attested(centre, epreuve=f"E{index}")
+    client.force_login(gestionnaire())
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("missions_control")).status_code == 200
