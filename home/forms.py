@@ -2,15 +2,26 @@
 
 from django import forms
 from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
 
 HONEYPOT_FIELD = "site_web"
 
 
-class BaseForm(DsfrBaseForm):
+class DsfrRefreshMixin:
+    """DsfrBaseForm styles the fields and caches their bound fields (labels included) in
+    its __init__: a form that changes a label or a widget afterwards calls refresh_fields()."""
+
+    def refresh_fields(self):
+        self._bound_fields_cache.clear()
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+
+
+class BaseForm(DsfrRefreshMixin, DsfrBaseForm):
     """Every form of the public site and of the portal."""
 
 
-class BaseModelForm(DsfrBaseForm, forms.ModelForm):
+class BaseModelForm(DsfrRefreshMixin, DsfrBaseForm, forms.ModelForm):
     """A model form rendered with the DSFR."""
 
 

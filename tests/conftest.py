@@ -2,6 +2,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from missions.two_factor import is_staff_user
 
 
 @pytest.fixture
@@ -27,3 +32,28 @@ def pytest_collection_modifyitems(config, items):
                 f"{item.nodeid}: a transactional test needs serialized_rollback=True"
             )
         item.add_marker(pytest.mark.transactional)
+
+
+class VerifiedClient(Client):
+    """The test client, whose force_login also passes a staff user's second factor (as if
+    they had typed their TOTP code); `unverified_client` does not."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if is_staff_user(user):
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="Téléphone de test", defaults={"confirmed": True}
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
+
+
+@pytest.fixture
+def unverified_client():
+    return Client()

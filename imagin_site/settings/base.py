@@ -6,6 +6,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "home.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "missions.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -184,6 +189,9 @@ DSFR_USE_INTEGRITY_CHECKSUMS = False
 DSFR_MARK_OPTIONAL_FIELDS = True
 
 LOGIN_URL = "/admin/login/"
+# Every staff account needs a second factor (TOTP or recovery code) on the admin.
+STAFF_TWO_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = "IMAG'IN Polynésie"
 
 # Sessions end after 30 minutes without a request (shared computers in schools).
 SESSION_COOKIE_AGE = 30 * 60
@@ -197,6 +205,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "missions/portal/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -208,3 +218,25 @@ LOGGING = {
 # django-dsfr warns on every form render about this transitional setting, which we set on
 # purpose (DSFR's current rule: mark optional fields).
 warnings.filterwarnings("ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL")
+
+# Content-Security-Policy: enforced on the public site and the portal (DSFR scripts carry a
+# nonce); report-only on the Wagtail admin, whose own inline scripts it would block.
+CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "base-uri": [SELF],
+    "object-src": [NONE],
+}
+CONTENT_SECURITY_POLICY = {"EXCLUDE_URL_PREFIXES": ["/admin/"], "DIRECTIVES": CSP_DIRECTIVES}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+    "DIRECTIVES": {**CSP_DIRECTIVES, "script-src": [SELF, NONCE, "'unsafe-inline'"]}
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"

@@ -16,7 +16,7 @@ MAX_FARE = 300_000  # well above an economy return flight to the Marquises
 MAX_QUANTITY = {Unit.COPY: 1000, Unit.CANDIDATE: 500, Unit.SUBJECT: 20, Unit.FLAT: 10}
 
 
-class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
+class PortalAuthenticationForm(auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": (
             "Identifiant ou mot de passe incorrect. L'identifiant et le premier mot de passe "
@@ -32,6 +32,10 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
         self.fields["password"].label = "Mot de passe"
 
 
+class LoginForm(DsfrBaseForm, PortalAuthenticationForm):
+    pass
+
+
 class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
     pass
 
@@ -40,10 +44,11 @@ class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
     pass
 
 
-class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
+class PasswordResetForm(BaseForm, auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Adresse électronique connue de la DEC"
+        self.refresh_fields()
 
 
 class ReceiptField(forms.FileField):
@@ -102,6 +107,7 @@ class WorkLineForm(LineForm):
         unit = self.mission.activity.get_unit_display()
         self.fields["quantity"].label = f"Quantité réalisée (en {unit}s)"
         self.fields["quantity"].widget.attrs.update({"min": "0", "step": "0.5"})
+        self.refresh_fields()
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]
@@ -157,6 +163,7 @@ class TravelLegForm(LineForm):
         self.fields["arrival_time"].required = True
         self.fields["km"].help_text = "Pour un véhicule personnel : distance parcourue."
         self.fields["fare"].help_text = "Pour un avion, un bateau, un bus ou un taxi payé par vous."
+        self.refresh_fields()
 
     def clean(self):
         data = super().clean()
@@ -201,6 +208,7 @@ class MealLineForm(LineForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = MealKind.choices
         self.fields["provided_free"].label = "Repas fourni gratuitement (par le centre ou un tiers)"
+        self.refresh_fields()
 
     def clean(self):
         data = super().clean()
@@ -224,6 +232,7 @@ class NightLineForm(LineForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].label = "Nuit du (date du soir)"
         self.fields["provided_free"].label = "Hébergement fourni gratuitement"
+        self.refresh_fields()
 
     def clean(self):
         data = super().clean()
@@ -275,6 +284,7 @@ class DossierForm(BaseModelForm):
         ].help_text = (
             "Indiquée sur la carte grise (case P.6) ; nécessaire aux indemnités kilométriques."
         )
+        self.refresh_fields()
 
     def clean_iban(self):
         return (self.cleaned_data.get("iban") or "").replace(" ", "").upper()

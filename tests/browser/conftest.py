@@ -57,3 +57,28 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def admin_log_in():
+    """Log a staff user into the Wagtail admin through the real forms: password, then the
+    TOTP code of a device enrolled for them."""
+    from django.urls import reverse
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def log_in(page, live_server, user, password):
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="Téléphone de test", defaults={"confirmed": True}
+        )
+        page.goto(live_server.url + reverse("wagtailadmin_login"))
+        page.fill("input[name=username]", user.get_username())
+        page.fill("input[name=password]", password)
+        page.locator("form button[type=submit]").click()
+        page.wait_for_url("**/admin/2fa/verifier/**")
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        page.fill("input[name=token]", f"{totp.token():0{device.digits}d}")
+        page.get_by_role("button", name="Vérifier").click()
+        page.wait_for_url(live_server.url + reverse("wagtailadmin_home"))
+
+    return log_in

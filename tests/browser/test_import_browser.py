@@ -13,18 +13,18 @@ pytestmark = [
 PASSWORD = "mot-de-passe-gestionnaire"
 
 
-def log_in(page, live_server):
-    user = gestionnaire(username="gestionnaire.dec")
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(live_server.url + reverse("wagtailadmin_login"))
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(live_server.url + reverse("wagtailadmin_home"))
+@pytest.fixture
+def log_in(admin_log_in):
+    def log_in(page, live_server):
+        user = gestionnaire(username="gestionnaire.dec")
+        user.set_password(PASSWORD)
+        user.save()
+        admin_log_in(page, live_server, user, PASSWORD)
+
+    return log_in
 
 
-def test_import_preview__one_bad_row(live_server, reference, page, screenshot, tmp_path):  # noqa: F811
+def test_import_preview__one_bad_row(live_server, reference, page, screenshot, tmp_path, log_in):  # noqa: F811
     rows = mission_rows(*reference, 40)
     rows[6]["Identifiant intervenant"] = "PF000000"
     path = tmp_path / "missions-juin-2026.csv"
@@ -53,7 +53,14 @@ def test_import_preview__one_bad_row(live_server, reference, page, screenshot, t
     assert Mission.objects.count() == 0
 
 
-def test_import_preview__valid_file_then_import(live_server, reference, page, screenshot, tmp_path):  # noqa: F811
+def test_import_preview__valid_file_then_import(
+    live_server,
+    reference,  # noqa: F811
+    page,
+    screenshot,
+    tmp_path,
+    log_in,
+):
     path = tmp_path / "missions.csv"
     path.write_bytes(csv_bytes(mission_rows(*reference, 40)))
     log_in(page, live_server)
