@@ -23,6 +23,12 @@ test: $(BIN)/.installed
 	./scripts/system_deps.sh
 	./scripts/with_postgres.sh ./scripts/test_suite.sh
 
+## Benchmark harness (issue 8): dataset, pages under gunicorn + wrk, bulk paths, one table
+## in docs/benchmarks.md. About 12 min; `make bench BENCH_SCALE=small` about 3 min.
+bench: $(BIN)/.installed
+	./scripts/system_deps.sh
+	./scripts/with_postgres.sh $(BIN)/python -m bench.run
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -43,9 +43,13 @@ def unescape_cell(value):
 def is_formula(value) -> bool:
     """Would a spreadsheet run this cell as a formula?"""
     value = unescape_cell(value)
-    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+    if not isinstance(value, str):
         return False
-    return not SIGNED_NUMBER.match(value)
+    # The stored value is stripped: " =1+1" would be stored as "=1+1".
+    stripped = value.strip()
+    if not (value.startswith(FORMULA_TRIGGERS) or stripped.startswith(FORMULA_TRIGGERS)):
+        return False
+    return not SIGNED_NUMBER.match(stripped)
 
 
 def escape_formula(value):

@@ -15,7 +15,16 @@ COLLECTION_PERMISSIONS = {
 
 # Records that only change through services (state machine, attestation, payment):
 # gestionnaires view them in the admin, they never edit them by hand.
-READ_ONLY_MODELS = ["feepart", "statuschange", "attestation", "etatdefrais"]
+READ_ONLY_MODELS = [
+    "feepart",
+    "statuschange",
+    "attestation",
+    "etatdefrais",
+    "paymentbatch",
+    "notification",
+    "convocationrun",
+    "convocationdocument",
+]
 
 # app_label -> codenames (or "*" for every permission of the app's models).
 ROLE_PERMISSIONS = {

@@ -2,6 +2,7 @@
 "Tarifs" menus. Missions and états de frais are scoped: a chef de centre sees only those of
 their centres (list, inspect, history), a gestionnaire sees all."""
 
+from django.db import models
 from django.http import Http404
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -34,6 +35,91 @@ from .models import (
 from .services.fees import compute_part
 from .services.rulebook import RateBook
 
+# Audit trail (django-simple-history) shown under the fields of an inspect view. Only
+# save()/delete() write records: bulk_create, bulk_update and QuerySet.update() (demo data,
+# bulk import, fee amounts, batch assignment) leave none; see docs/backups.md.
+
+AUDIT_TRAIL_LENGTH = 50
+# Shown with their last four characters only, even to the DEC.
+MASKED_FIELDS = {"iban", "social_security_number"}
+
+
+def _mask(value):
+    return f"•••• {value[-4:]}" if value else ""
+
+
+class AuditTrail:
+    """The last AUDIT_TRAIL_LENGTH history records of an object, newest first, each with
+    its changed fields (old → new). Bounded queries: one for the records and users, one per
+    foreign key that changed, whatever the number of records."""
+
+    def __init__(self, obj):
+        self.model = type(obj)
+        manager = getattr(obj, obj._meta.simple_history_manager_attribute)
+        # One more than shown: the oldest shown record is diffed against it.
+        self.records = list(
+            manager.select_related("history_user").order_by("-history_date", "-history_id")[
+                : AUDIT_TRAIL_LENGTH + 1
+            ]
+        )
+
+    def entries(self):
+        rows = []
+        for record, previous in zip(
+            self.records[:AUDIT_TRAIL_LENGTH], [*self.records[1:], None], strict=False
+        ):
+            changes = []
+            if previous is not None and record.history_type == "~":
+                changes = record.diff_against(previous).changes
+            rows.append({"record": record, "changes": changes, "first_known": previous is None})
+        labels = self._related_labels(change for row in rows for change in row["changes"])
+        for row in rows:
+            row["changes"] = [self._display(change, labels) for change in row["changes"]]
+        return rows
+
+    def _related_labels(self, changes):
+        wanted = {}
+        for change in changes:
+            field = self.model._meta.get_field(change.field)
+            if isinstance(field, models.ForeignKey):
+                ids = wanted.setdefault(field.related_model, set())
+                ids.update(v for v in (change.old, change.new) if v is not None)
+        return {
+            model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(ids).items()}
+            for model, ids in wanted.items()
+        }
+
+    def _display(self, change, labels):
+        field = self.model._meta.get_field(change.field)
+
+        def show(value):
+            if value in (None, ""):
+                return "—"
+            if change.field in MASKED_FIELDS:
+                return _mask(str(value))
+            if isinstance(field, models.ForeignKey):
+                return labels.get(field.related_model, {}).get(value, f"n° {value} (supprimé)")
+            if field.choices:
+                return dict(field.flatchoices).get(value, value)
+            return value
+
+        return {"label": field.verbose_name, "old": show(change.old), "new": show(change.new)}
+
+
+class AuditTrailMixin:
+    """Adds `audit_entries` to an inspect view and renders them after the fields."""
+
+    template_name = "missions/admin/history/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["audit_entries"] = AuditTrail(self.object).entries()
+        return context
+
+
+class AuditInspectView(AuditTrailMixin, InspectView):
+    pass
+
 
 class ScopedObjectMixin:
     """Views of one object answer 404 when the object is outside the user's scope."""
@@ -47,6 +133,10 @@ class ScopedObjectMixin:
 
 
 class ScopedInspectView(ScopedObjectMixin, InspectView):
+    pass
+
+
+class ScopedAuditInspectView(AuditTrailMixin, ScopedInspectView):
     pass
 
 
@@ -165,6 +255,7 @@ class RateGroupViewSet(SnippetViewSet):
 
 class RateViewSet(SnippetViewSet):
     model = Rate
+    inspect_view_class = AuditInspectView
     icon = "form"
     list_display = [
         "activity",
@@ -195,6 +286,7 @@ class RateViewSet(SnippetViewSet):
 
 class TravelRateViewSet(SnippetViewSet):
     model = TravelRate
+    inspect_view_class = AuditInspectView
     icon = "form"
     list_display = ["kind", "horsepower_band", "distance_band", "amount", "valid_from", "valid_to"]
     list_filter = ["kind", "horsepower_band"]
@@ -213,6 +305,7 @@ class TarifsGroup(ViewSetGroup):
 
 class IntervenantViewSet(SnippetViewSet):
     model = Intervenant
+    inspect_view_class = AuditInspectView
     icon = "user"
     list_display = ["identifier", "full_name", "home_commune", "category", "status"]
     list_filter = ["status", "category", "is_external", "home_island__archipelago"]
@@ -240,6 +333,7 @@ class IntervenantViewSet(SnippetViewSet):
 
 class DossierViewSet(SnippetViewSet):
     model = DossierFinancier
+    inspect_view_class = AuditInspectView
     icon = "doc-full-inverse"
     list_display = ["intervenant", "masked_iban", "bank_name", "checked_at", "bank_changed_at"]
     search_fields = ["intervenant__last_name", "intervenant__identifier"]
@@ -262,8 +356,8 @@ class DossierViewSet(SnippetViewSet):
         return DossierFinancier.objects.select_related("intervenant")
 
 
-class MissionInspectView(ScopedInspectView):
-    template_name = "missions/admin/mission_inspect.html"
+class MissionInspectView(ScopedAuditInspectView):
+    template_name = "missions/admin/history/mission_inspect.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -316,6 +410,7 @@ class MissionViewSet(ScopedViewSet):
 
 class FeePartViewSet(ScopedViewSet):
     model = FeePart
+    inspect_view_class = ScopedAuditInspectView
     icon = "form"
     menu_label = "États de frais"
     inspect_view_enabled = True
@@ -347,6 +442,7 @@ class AttestationViewSet(SnippetViewSet):
 
 class PaymentBatchViewSet(SnippetViewSet):
     model = PaymentBatch
+    inspect_view_class = AuditInspectView
     icon = "doc-empty"
     list_display = ["number", "nature", "status", "created_at", "paid_on"]
     list_filter = ["nature", "status"]

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the project needs: PostgreSQL (tests), Chromium (browser tests),
-# Pango/HarfBuzz/fonts (WeasyPrint PDFs), poppler-utils (reading PDFs back).
+# Pango/HarfBuzz/fonts (WeasyPrint PDFs), poppler-utils (reading PDFs back), wrk (make bench).
 # Installs only what is missing, so a second run costs nothing.
 set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "missions.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -206,6 +208,8 @@ AXES_LOCKOUT_TEMPLATE = "missions/portal/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# RGPD: `manage.py rgpd_retention` anonymises intervenants without a mission for this long.
+RGPD_RETENTION_YEARS = int(env("RGPD_RETENTION_YEARS", "5"))
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ lines with computed amounts, the attestation de service fait and the status hist
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from ..enums import Actor, MealKind, PartNature, PartStatus, TravelMode
 from ..storage import private_storage, private_upload_path
@@ -86,6 +87,8 @@ class FeePart(models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = FeePartQuerySet.as_manager()
+    # Not `history`: that name is the reverse accessor of StatusChange.part.
+    audit_history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = "partie d'état de frais"

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
+from simple_history.models import HistoricalRecords
 
 from ..enums import Civility, IntervenantCategory, IntervenantStatus
 from ..storage import private_storage, private_upload_path
@@ -109,6 +110,7 @@ class Intervenant(models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = IntervenantQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = "intervenant"
@@ -212,6 +214,8 @@ class DossierFinancier(models.Model):
         verbose_name="vérifié par",
     )
     last_mission_on = models.DateField("dernière mission le", null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "dossier financier"

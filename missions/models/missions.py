@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .geography import Island
 from .intervenants import Intervenant
@@ -88,6 +89,7 @@ class Mission(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     objects = MissionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "mission"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ..enums import BatchStatus, PartNature
 
@@ -19,6 +20,8 @@ class PaymentBatch(models.Model):
     exported_at = models.DateTimeField("exporté le", null=True, blank=True)
     expected_payment_on = models.DateField("paiement prévu le", null=True, blank=True)
     paid_on = models.DateField("payé le", null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "lot de mise en paiement"

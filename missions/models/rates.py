@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from ..enums import DistanceBand, HorsepowerBand, TravelRateKind, Unit
 from ..money import eur_to_xpf
@@ -110,6 +111,8 @@ class Rate(ValidityPeriod):
         help_text="Si le texte fixe un montant en euros : le montant XPF en est la conversion.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "taux de rémunération"
         verbose_name_plural = "taux de rémunération"
@@ -139,6 +142,8 @@ class TravelRate(ValidityPeriod):
         "distance annuelle", max_length=12, choices=DistanceBand.choices, blank=True
     )
     amount = models.DecimalField("montant (XPF)", max_digits=12, decimal_places=2)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "taux de frais de déplacement"

@@ -3,7 +3,9 @@ the forgotten-password flow and logging out."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.urls import reverse_lazy
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse, reverse_lazy
 
 from .access import current_intervenant
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
@@ -28,10 +30,20 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Intervenants only: staff change their password in the admin, after their second
+    factor (a password alone must never be enough to replace a staff password)."""
+
     template_name = "missions/portal/password_change.html"
     form_class = PasswordChangeForm
     success_url = reverse_lazy("portal:missions")
-    login_url = reverse_lazy("portal:login")
+
+    def dispatch(self, request, *args, **kwargs):
+        # Django's view sends anonymous users to settings.LOGIN_URL (the admin's).
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
+        if current_intervenant(request) is None:
+            raise PermissionDenied("Cet espace est réservé aux intervenants.")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

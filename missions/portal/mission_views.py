@@ -5,6 +5,7 @@ import datetime
 from itertools import groupby
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -103,6 +104,10 @@ class AddLineView(IntervenantRequiredMixin, View):
                 save_line(part, form.save(commit=False))
             except EntryError as error:
                 messages.error(request, str(error))
+            except IntegrityError:
+                # Two identical submissions at once: the database kept the first one.
+                form.add_error(None, "Cette ligne est déjà déclarée.")
+                return render_mission(request, self.intervenant, pk, status=400, forms={kind: form})
             else:
                 messages.success(request, "Ligne ajoutée ; les montants sont recalculés.")
                 return redirect(f"{mission_url(mission)}#{nature}")

@@ -21,8 +21,12 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    """One Chromium per test, started after the test's database set-up: while sync
+    Playwright's event loop runs, Django hands out another connection object, which lacks
+    the serialized data that serialized_rollback restores after a transactional test's
+    flush; a session-wide browser would leave later tests without reference data."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

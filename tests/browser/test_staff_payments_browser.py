@@ -1,0 +1,113 @@
+"""The DEC dashboard and a payment batch in Chromium, on the demo data, with screenshots."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from missions.enums import BatchStatus, PartStatus
+from missions.models import FeePart, PaymentBatch
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "mot-de-passe-de-demo"
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", password=PASSWORD, missions=400, stdout=io.StringIO())
+
+
+def tall_screenshot(screenshot, page, name):
+    """The Wagtail admin scrolls inside its main area, not the page: grow the viewport to the
+    content's height so the screenshot shows all of it."""
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('body, body *')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": 1280, "height": min(height, 6000)})
+    path = screenshot(page, name)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return path
+
+
+@pytest.fixture
+def log_in(live_server, page, admin_log_in):
+    """Log a demo account into the admin (password, then its TOTP code)."""
+
+    def as_user(username="gestionnaire"):
+        user = get_user_model().objects.get(username=username)
+        admin_log_in(page, live_server, user, PASSWORD)
+
+    return as_user
+
+
+def test_dashboard__sessions_overdue_and_charts(demo, log_in, page, screenshot):
+    log_in()
+
+    assert page.get_by_role("heading", name="Suivi des sessions").is_visible()
+    assert page.locator(".missions-session").count() >= 2
+    charts = page.get_by_role("img", name="Montants par archipel")
+    assert charts.first.is_visible()
+    page.get_by_text("Données du graphique").first.click()
+    assert page.get_by_role("rowheader", name="Société").first.is_visible()
+    tall_screenshot(screenshot, page, "staff-dashboard")
+
+
+def test_dashboard__chef_de_centre(demo, log_in, page, screenshot):
+    log_in("chef.centre")
+    assert page.get_by_role("heading", name="Service fait à attester").is_visible()
+    assert page.get_by_role("heading", name="Suivi des sessions").count() == 0
+    tall_screenshot(screenshot, page, "staff-dashboard-chef-de-centre")
+
+
+def test_payment_batch__create_export_download_pay(demo, log_in, page, screenshot):
+    log_in()
+    page.get_by_role("link", name="Mises en paiement").click()
+    page.get_by_role("link", name="Nouveau lot").click()
+    page.get_by_label("Rémunération").check()
+    page.get_by_role("button", name="Voir le contenu du lot").click()
+    create = page.get_by_role("button", name="Créer le lot")
+    create.wait_for()
+    refused = int(page.locator('[data-total="refused"]').inner_text())
+    assert refused > 0  # the demo has incomplete dossiers
+    tall_screenshot(screenshot, page, "payment-new-preview")
+
+    create.click()
+    page.locator(".messages").get_by_text("créé").wait_for()
+    batch = PaymentBatch.objects.filter(status=BatchStatus.DRAFT).get()
+    assert page.get_by_role("heading", name=f"Lot {batch.number}").first.is_visible()
+    tall_screenshot(screenshot, page, "payment-batch-draft")
+
+    count = batch.parts.count()
+    page.get_by_role("button", name="Retirer").first.click()
+    page.locator(".messages").get_by_text("retirée du lot").wait_for()
+    assert batch.parts.count() == count - 1
+
+    expected = timezone.localdate() + datetime.timedelta(days=21)
+    page.get_by_label("Date de paiement prévue").fill(expected.isoformat())
+    page.get_by_role("button", name="Exporter et figer le lot").click()
+    page.get_by_role("button", name="Marquer le lot payé").wait_for()
+    assert page.get_by_role("button", name="Retirer").count() == 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Fichier CSV").click()
+    assert download.value.suggested_filename == f"mise-en-paiement-{batch.number}.csv"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Récapitulatif PDF").click()
+    download.value.save_as(SCREENSHOTS / "payment-summary.pdf")
+    tall_screenshot(screenshot, page, "payment-batch-exported")
+
+    page.get_by_role("button", name="Marquer le lot payé").click()
+    page.locator(".messages").get_by_text("avertis par courriel").wait_for()
+    assert set(batch.parts.values_list("status", flat=True)) == {PartStatus.PAID}
+    assert FeePart.objects.filter(batch=batch, paid_on=timezone.localdate()).count() == count - 1
+    tall_screenshot(screenshot, page, "payment-batch-paid")
+
+    page.get_by_role("link", name="Mises en paiement").first.click()
+    tall_screenshot(screenshot, page, "payment-batches")
