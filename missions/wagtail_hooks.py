@@ -4,7 +4,14 @@ Each custom-view module registers its own URLs and menu item when imported here.
 from wagtail.snippets.models import register_snippet
 
 from . import import_admin  # noqa: F401
-from .admin_views import control, convocations, payments, service_fait, two_factor  # noqa: F401
+from .admin_views import (  # noqa: F401
+    control,
+    convocations,
+    lockouts,
+    payments,
+    service_fait,
+    two_factor,
+)
 from .viewsets import MissionsGroup, ReferentielsGroup, TarifsGroup
 
 register_snippet(MissionsGroup)

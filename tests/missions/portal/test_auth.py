@@ -91,3 +91,24 @@ def test_logout__ends_the_session(client, convoked):
     login(client, person.identifier, password)
     client.post(reverse("portal:logout"))
     assert client.get(reverse("portal:missions")).status_code == 302
+
+
+@override_settings(AXES_ENABLED=True)
+def test_dec__sees_and_unlocks_a_locked_account(client, convoked):
+    from tests.factories import gestionnaire
+
+    person, password = convoked
+    anonymous = type(client)()
+    for _ in range(5):
+        login(anonymous, person.identifier, "mauvais-mot-de-passe")
+    assert login(anonymous, person.identifier, password).status_code == 429
+    client.force_login(gestionnaire())
+    assert person.identifier in client.get(reverse("missions_lockouts")).content.decode()
+    client.post(reverse("missions_lockouts"), {"username": person.identifier})
+    assert login(anonymous, person.identifier, password).status_code == 302
+
+
+def test_lockouts_screen__gestionnaires_only(client, convoked):
+    person, _ = convoked
+    client.force_login(person.user)
+    assert client.get(reverse("missions_lockouts")).status_code in (302, 403)
