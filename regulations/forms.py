@@ -5,12 +5,13 @@ from django import forms
 from dsfr.widgets import InlineRadioSelect
 
 from home.forms import PublicModelForm
+from home.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
 from missions.enums import Civility
 from missions.models import Commune
 
 from . import services
 from .models import IntervenantRequest
-from .uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
+from .models.requests import APPLICANT_FIELDS
 
 CATEGORY_HELP = {
     "autre_administration": "État, Pays, communes, établissements publics...",
@@ -55,24 +56,7 @@ class IntervenantRequestForm(PublicModelForm):
 
     class Meta:
         model = IntervenantRequest
-        fields = [
-            "category",
-            "civility",
-            "last_name",
-            "usage_name",
-            "first_name",
-            "birth_date",
-            "email",
-            "phone",
-            "address",
-            "postal_code",
-            "home_commune",
-            "employer",
-            "grade",
-            "discipline",
-            "exams",
-            "supporting_document",
-        ]
+        fields = [*APPLICANT_FIELDS, "supporting_document"]
         labels = {
             "category": "Catégorie",
             "civility": "Civilité",

@@ -17,6 +17,7 @@ from wagtail.admin.widgets import HeaderButton, ListingButton
 from . import services
 from .forms import RefusalForm
 from .models import IntervenantRequest
+from .models.requests import APPLICANT_FIELDS
 
 VIEWSET_NAME = "demandes-intervenants"
 
@@ -211,42 +212,12 @@ class IntervenantRequestViewSet(ModelViewSet):
         "home_commune",
         "created_at",
     ]
-    form_fields = [
-        "category",
-        "civility",
-        "last_name",
-        "usage_name",
-        "first_name",
-        "birth_date",
-        "email",
-        "phone",
-        "address",
-        "postal_code",
-        "home_commune",
-        "employer",
-        "grade",
-        "discipline",
-        "exams",
-    ]
+    form_fields = APPLICANT_FIELDS
     inspect_view_fields = [
         "reference",
         "status",
         "created_at",
-        "category",
-        "civility",
-        "last_name",
-        "usage_name",
-        "first_name",
-        "birth_date",
-        "email",
-        "phone",
-        "address",
-        "postal_code",
-        "home_commune",
-        "employer",
-        "grade",
-        "discipline",
-        "exams",
+        *APPLICANT_FIELDS,
         "supporting_document",
         "consent_given_at",
         "decided_at",

@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from dsfr.forms import DsfrBaseForm
 
 from home.forms import BaseForm, BaseModelForm
-from regulations.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
+from home.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
 
 from ..enums import FARE_MODES, KM_MODES, MealKind, PartNature, TravelMode, Unit
 from ..models import Commune, DossierFinancier, MealLine, NightLine, TravelLeg, WorkLine

@@ -42,6 +42,27 @@ class IntervenantRequestQuerySet(models.QuerySet):
         )
 
 
+# What the applicant fills in, in form order: the public form, the admin edit form and the
+# inspect view all list these.
+APPLICANT_FIELDS = [
+    "category",
+    "civility",
+    "last_name",
+    "usage_name",
+    "first_name",
+    "birth_date",
+    "email",
+    "phone",
+    "address",
+    "postal_code",
+    "home_commune",
+    "employer",
+    "grade",
+    "discipline",
+    "exams",
+]
+
+
 class IntervenantRequest(models.Model):
     reference = models.CharField("référence", max_length=20, unique=True, editable=False)
     status = models.CharField(

@@ -6,10 +6,10 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from home.uploads import MAX_UPLOAD_SIZE
 from missions.enums import EXTERNAL_CATEGORIES, IntervenantCategory
 from regulations import services
 from regulations.models import IntervenantRequest, RequestStatus
-from regulations.uploads import MAX_UPLOAD_SIZE
 from tests.factories import IntervenantFactory
 
 from .factories import (

@@ -1,4 +1,5 @@
-"""Supporting documents sent by anonymous visitors: size and type checked by content."""
+"""Files sent through the public form and the portal (supporting documents, receipts):
+size and type checked by content."""
 
 from django.core.exceptions import ValidationError
 
