@@ -7,7 +7,10 @@ class MissionsConfig(AppConfig):
     verbose_name = "Missions et états de frais"
 
     def ready(self):
+        from . import reference_data
         from .roles import sync_role_groups
+
+        reference_data.connect_signals()
 
         # Run once, after the last app's migrations, when every permission exists.
         post_migrate.connect(sync_role_groups, dispatch_uid="missions.sync_role_groups")

@@ -6,7 +6,17 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from missions import reference_data
 from missions.two_factor import is_staff_user
+
+
+@pytest.fixture(autouse=True)
+def fresh_reference_data():
+    """Each test starts without the rates a previous test loaded (its rollback sent no
+    signal to drop them)."""
+    reference_data.forget()
+    yield
+    reference_data.forget()
 
 
 @pytest.fixture

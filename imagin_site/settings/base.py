@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "home.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "home.session_activity.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,9 +196,10 @@ LOGIN_URL = "/admin/login/"
 STAFF_TWO_FACTOR_REQUIRED = True
 OTP_TOTP_ISSUER = "IMAG'IN Polynésie"
 
-# Sessions end after 30 minutes without a request (shared computers in schools).
+# Sessions end after 30 minutes without a request (shared computers in schools); an active
+# session is saved again at most once a minute (home/session_activity.py), not every request.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 
 # Brute force: 5 failures for one identifier from one address lock it for 15 minutes.

@@ -111,6 +111,9 @@ class Mission(models.Model):
         indexes = [
             models.Index(fields=["session", "centre"]),
             models.Index(fields=["intervenant", "-start_date"]),
+            # The back-office listing: newest first, whole table or one session.
+            models.Index(fields=["start_date", "id"], name="mission_listing"),
+            models.Index(fields=["session", "start_date", "id"], name="mission_session_listing"),
         ]
 
     def __str__(self):

@@ -1,9 +1,16 @@
+from functools import cache
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from .access import current_intervenant
 
 ALLOWED_WHILE_FORCED = ("portal:password_change", "portal:logout")
+
+
+@cache
+def allowed_paths():
+    return frozenset(reverse(name) for name in ALLOWED_WHILE_FORCED)
 
 
 class ForcePasswordChangeMiddleware:
@@ -15,7 +22,7 @@ class ForcePasswordChangeMiddleware:
 
     def __call__(self, request):
         if request.path.startswith("/espace/") and request.user.is_authenticated:
-            allowed = {reverse(name) for name in ALLOWED_WHILE_FORCED}
+            allowed = allowed_paths()
             intervenant = current_intervenant(request)
             if intervenant and intervenant.must_change_password and request.path not in allowed:
                 return redirect("portal:password_change")

@@ -39,11 +39,12 @@ class MissionListView(IntervenantRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
+        # Only the relations the list shows: every extra join costs planning time in
+        # PostgreSQL on each request, more than the rows themselves.
         missions = (
             Mission.objects.issued()
             .for_intervenant(self.intervenant)
-            .with_related()
-            .select_related("etat")
+            .select_related("session", "activity", "centre__island", "etat")
             .prefetch_related(Prefetch("etat__parts", queryset=FeePart.objects.order_by("-nature")))
             .order_by("-session__start_date", "session_id", "start_date")
         )

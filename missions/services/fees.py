@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from .. import reference_data
 from ..enums import (
     FROZEN_STATUSES,
     UNIT_PLURALS,
@@ -318,12 +319,16 @@ def compute_travel(context: TravelContext, legs, meals, nights, book: RateBook):
 
 
 def neighbour_map():
-    """{commune id: {neighbour ids}} in one query (48 communes)."""
+    """{commune id: frozenset of neighbour ids} (48 communes), kept between requests."""
+    return reference_data.cached("neighbours", _neighbours_from_database)
+
+
+def _neighbours_from_database():
     mapping = {}
     through = Commune.neighbours.through.objects.values_list("from_commune_id", "to_commune_id")
     for source, target in through:
         mapping.setdefault(source, set()).add(target)
-    return mapping
+    return {commune: frozenset(ids) for commune, ids in mapping.items()}
 
 
 def prior_car_km(part):

@@ -3,6 +3,7 @@ so one query each beats a query per line."""
 
 from dataclasses import dataclass
 
+from .. import reference_data
 from ..enums import DISTANCE_BAND_LIMITS, HorsepowerBand, TravelRateKind
 from ..models import Rate, TravelRate
 
@@ -14,6 +15,11 @@ class RateBook:
 
     @classmethod
     def load(cls):
+        """The rates, as this process last loaded them unless one changed since."""
+        return reference_data.cached("rate-book", cls.from_database)
+
+    @classmethod
+    def from_database(cls):
         return cls(
             rates=list(Rate.objects.select_related("activity", "rate_group")),
             travel_rates=list(TravelRate.objects.all()),

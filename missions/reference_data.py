@@ -1,0 +1,64 @@
+"""Reference data (rates, commune neighbours) kept in each process between requests.
+
+The tables are tiny and read on every fee computation, so each process keeps what it
+loaded, tagged with a version held in the shared cache (Redis or files in production,
+so every worker and server sees the same one). Saving or deleting any of these rows bumps
+the version: at once (the saving request's own next read reloads, inside its transaction)
+and again at commit (a process that reloaded in between, still seeing the old rows, drops
+them). Writes through QuerySet.update() or raw SQL send no signal: call `bump()` after them.
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "missions:reference-data-version"
+_loaded = {}  # name -> (version, value)
+
+
+def version():
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        cache.add(VERSION_KEY, current, timeout=None)
+        current = cache.get(VERSION_KEY, current)
+    return current
+
+
+def bump():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def cached(name, load):
+    """`load()`'s value, reused while the version is unchanged. Treat it as read-only."""
+    current = version()
+    hit = _loaded.get(name)
+    if hit is not None and hit[0] == current:
+        return hit[1]
+    value = load()
+    _loaded[name] = (current, value)
+    return value
+
+
+def forget():
+    """Drop this process's copies (tests roll back writes without any signal)."""
+    _loaded.clear()
+
+
+def _changed(**kwargs):
+    bump()
+    transaction.on_commit(bump)
+
+
+def connect_signals():
+    from .models import Activity, Commune, Rate, RateGroup, TravelRate
+
+    for model in (Rate, TravelRate, RateGroup, Activity, Commune):
+        uid = f"reference-data-{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    m2m_changed.connect(
+        _changed, sender=Commune.neighbours.through, dispatch_uid="reference-data-neighbours"
+    )

@@ -1,0 +1,107 @@
+"""The back-office mission listing on large tables: bounded counting and paging, index-
+friendly order, filters that list each mission once, a query count independent of size."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from missions import listing
+from missions.enums import PartStatus
+from tests.factories import (
+    CentreFactory,
+    MissionFactory,
+    SessionFactory,
+    commune,
+    gestionnaire,
+    parts_for,
+)
+
+pytestmark = pytest.mark.django_db
+LIST_URL = reverse("wagtailsnippets_missions_mission:list")
+
+
+def _missions(count, **kwargs):
+    start = datetime.date(2026, 6, 1)
+    return [
+        MissionFactory(epreuve=f"Épreuve {n:03d}", start_date=start + datetime.timedelta(days=n),
+                       **kwargs)
+        for n in range(count)
+    ]  # fmt: skip
+
+
+def test_listing_counts_at_most_the_bound_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 5)
+    session = SessionFactory()
+    _missions(8, session=session)
+    client.force_login(gestionnaire())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Plus de 5 missions" in page
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "missions_mission" in q["sql"]]
+    assert counts and all("LIMIT 6" in sql for sql in counts)
+
+
+def test_rows_beyond_the_bound_are_not_reachable(client, monkeypatch):
+    monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 4)
+    _missions(9)
+    client.force_login(gestionnaire())
+
+    for page_number in (1, 50):
+        page = client.get(LIST_URL, {"p": page_number}).content.decode()
+        # Newest first: the 4 newest are listed, no OFFSET reaches the 5 oldest.
+        assert all(f"Épreuve {n:03d}" in page for n in range(5, 9))
+        assert not any(f"Épreuve {n:03d}" in page for n in range(5))
+
+
+def test_newest_missions_come_first(client):
+    _missions(3)
+    client.force_login(gestionnaire())
+    page = client.get(LIST_URL).content.decode()
+    assert page.index("Épreuve 002") < page.index("Épreuve 001") < page.index("Épreuve 000")
+
+
+def test_status_filter_lists_a_mission_once_even_when_both_parts_match(client):
+    mission = MissionFactory(epreuve="Grand oral")
+    parts_for(mission, PartStatus.CONTROLLED)
+    other = MissionFactory(epreuve="Anglais")
+    parts_for(other, PartStatus.TO_ENTER)
+    client.force_login(gestionnaire())
+
+    once = client.get(LIST_URL).content.decode().count("Grand oral")  # one row, unfiltered
+    page = client.get(LIST_URL, {"remuneration": PartStatus.CONTROLLED}).content.decode()
+    assert page.count("Grand oral") == once
+    assert "Anglais" not in page
+    page = client.get(LIST_URL, {"travel": PartStatus.TO_ENTER}).content.decode()
+    assert "Anglais" in page and "Grand oral" not in page
+
+
+def test_island_and_session_filters(client):
+    raiatea = CentreFactory(commune=commune("Uturoa"))
+    tahiti = CentreFactory()
+    first, second = SessionFactory(name="Session A"), SessionFactory(name="Session B")
+    MissionFactory(epreuve="Sur Raiatea", centre=raiatea, session=first)
+    MissionFactory(epreuve="Sur Tahiti", centre=tahiti, session=second)
+    client.force_login(gestionnaire())
+
+    page = client.get(LIST_URL, {"island": raiatea.island_id}).content.decode()
+    assert "Sur Raiatea" in page and "Sur Tahiti" not in page
+    page = client.get(LIST_URL, {"session": second.pk}).content.decode()
+    assert "Sur Tahiti" in page and "Sur Raiatea" not in page
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_listing_queries_do_not_grow_with_rows(client, django_assert_max_num_queries, count):
+    centres = [CentreFactory() for _ in range(4)]
+    for index in range(count):
+        parts_for(MissionFactory(centre=centres[index % 4], epreuve=f"E{index}"))
+    client.force_login(gestionnaire())
+    client.get(LIST_URL)  # warm the per-process caches (permissions, content types)
+    with django_assert_max_num_queries(25):
+        response = client.get(LIST_URL, {"remuneration": PartStatus.TO_ENTER})
+    assert response.status_code == 200
