@@ -13,7 +13,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 def session_cookie(user, device=None):
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if device is not None:
         store[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -3,14 +3,14 @@ missions and parts): no COUNT over a whole table, no deep OFFSET, orderings that
 serves, filters without joins that multiply rows, and filter choices loaded in one query."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Q
 from django.utils.functional import cached_property
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.snippets.views.snippets import IndexView
 
 from .enums import PartNature, PartStatus
-from .models import Activity, Centre, FeePart, Island, Mission, Session
+from .models import Activity, Centre, FeePart, Intervenant, Island, Mission, Session
 
 # Counting or skipping more rows than this costs more than any reader gains: past it the
 # listing says "plus de 10 000" and asks for a filter instead of offering page 201.
@@ -47,7 +47,28 @@ class BoundedIndexView(IndexView):
     paginator_class = BoundedPaginator
 
 
-class MissionIndexView(BoundedIndexView):
+class MissionSearchMixin:
+    """The search box: the intervenant (name, usage name, identifier), the épreuve or the
+    convocation number. Each condition on its own table, so the trigram indexes of
+    migration 0009 serve them, where an OR across the join read both tables whole."""
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        text = self.search_query
+        people = Intervenant.objects.filter(
+            Q(last_name__icontains=text)
+            | Q(usage_name__icontains=text)
+            | Q(identifier__icontains=text)
+        )
+        return queryset.filter(
+            Q(intervenant__in=people.values("pk"))
+            | Q(epreuve__icontains=text)
+            | Q(convocation_number__icontains=text)
+        )
+
+
+class MissionIndexView(MissionSearchMixin, BoundedIndexView):
     # The newest first, then by id: served by the (filter, start_date, id) indexes, where
     # the model's default order (centre name) would sort every matching row.
     default_ordering = "-start_date"
@@ -90,19 +111,48 @@ class MissionFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_island(self, queryset, name, value):
-        # Centres of the island by id: no join with the centres in the listing's query.
-        return queryset.filter(centre__in=Centre.objects.filter(island=value).values("pk"))
+        # The island's centres as a list of ids: the planner then walks the listing's order
+        # index, where a subquery made it read every mission.
+        return queryset.filter(centre__in=list(value.centres.values_list("pk", flat=True)))
 
     def filter_remuneration(self, queryset, name, value):
-        return queryset.filter(_part_in_status(PartNature.REMUNERATION, value))
+        return _with_part_status(queryset, PartNature.REMUNERATION, value)
 
     def filter_travel(self, queryset, name, value):
-        return queryset.filter(_part_in_status(PartNature.TRAVEL, value))
+        return _with_part_status(queryset, PartNature.TRAVEL, value)
 
 
-def _part_in_status(nature, status):
-    """A mission whose part of that nature has that status: EXISTS, not a join, so each
-    mission is listed once."""
-    return Exists(
-        FeePart.objects.filter(etat__mission=OuterRef("pk"), nature=nature, status=status)
+class FeePartFilterSet(WagtailFilterSet):
+    nature = django_filters.ChoiceFilter(label="Nature", choices=PartNature.choices)
+    status = django_filters.ChoiceFilter(label="Statut", choices=PartStatus.choices)
+    session = django_filters.ModelChoiceFilter(
+        label="Session", field_name="etat__mission__session", queryset=Session.objects.all()
     )
+    centre = django_filters.ModelChoiceFilter(
+        label="Centre",
+        field_name="etat__mission__centre",
+        queryset=Centre.objects.select_related("island"),
+    )
+    island = django_filters.ModelChoiceFilter(
+        label="Île", queryset=Island.objects.all(), method="filter_island"
+    )
+    activity = django_filters.ModelChoiceFilter(
+        label="Type de mission",
+        field_name="etat__mission__activity",
+        queryset=Activity.objects.all(),
+    )
+
+    class Meta:
+        model = FeePart
+        fields = []
+
+    def filter_island(self, queryset, name, value):
+        centres = list(value.centres.values_list("pk", flat=True))
+        return queryset.filter(etat__mission__centre__in=centres)
+
+
+def _with_part_status(queryset, nature, status):
+    """Missions whose part of that nature has that status. One join with both conditions in
+    one filter(): a mission has one part per nature, so it is listed once, and the planner
+    can follow the listing's order index and stop after a page."""
+    return queryset.filter(etat__parts__nature=nature, etat__parts__status=status)

@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
-from .listing import BoundedIndexView, MissionFilterSet, MissionIndexView
+from .listing import BoundedIndexView, FeePartFilterSet, MissionFilterSet, MissionIndexView
 from .models import (
     Activity,
     Archipelago,
@@ -423,14 +423,7 @@ class FeePartViewSet(ScopedViewSet):
     menu_label = "États de frais"
     inspect_view_enabled = True
     list_display = ["__str__", "nature", "status", "amount", "paid_on"]
-    list_filter = [
-        "nature",
-        "status",
-        "etat__mission__session",
-        "etat__mission__centre",
-        "etat__mission__centre__island",
-        "etat__mission__activity",
-    ]
+    filterset_class = FeePartFilterSet
     search_fields = [
         "etat__mission__intervenant__last_name",
         "etat__mission__intervenant__identifier",

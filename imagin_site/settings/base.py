@@ -96,7 +96,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "missions.auth_backend.AccountBackend",
 ]
 
 ROOT_URLCONF = "imagin_site.urls"

@@ -5,7 +5,7 @@ with a comment, or sends a file back with a reason. Gestionnaires see every cent
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.generic import TemplateView
@@ -73,7 +73,10 @@ class ServiceFaitView(CentreStaffView, TemplateView):
             rows=rows,
             max_rows=MAX_ROWS,
             centres=centres,
-            sessions=Session.objects.filter(missions__centre__in=centres).distinct(),
+            # EXISTS per session (the (session, centre) index), not a join of every mission.
+            sessions=Session.objects.filter(
+                Exists(Mission.objects.filter(session=OuterRef("pk"), centre__in=centres))
+            ),
             params=self.request.GET,
         )
         return context

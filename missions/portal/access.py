@@ -13,9 +13,14 @@ def current_intervenant(request):
     """The intervenant behind the logged-in user, or None (cached on the request)."""
     if not hasattr(request, "_intervenant"):
         user = request.user
-        request._intervenant = (
-            Intervenant.objects.filter(user=user).first() if user.is_authenticated else None
-        )
+        intervenant = None
+        if user.is_authenticated:
+            # Usually already joined to the user by missions.auth_backend.
+            try:
+                intervenant = user.intervenant
+            except Intervenant.DoesNotExist:
+                intervenant = None
+        request._intervenant = intervenant
     return request._intervenant
 
 

@@ -105,3 +105,34 @@ def test_listing_queries_do_not_grow_with_rows(client, django_assert_max_num_que
     with django_assert_max_num_queries(25):
         response = client.get(LIST_URL, {"remuneration": PartStatus.TO_ENTER})
     assert response.status_code == 200
+
+
+def test_search_finds_by_intervenant_epreuve_or_convocation_number(client):
+    from tests.factories import IntervenantFactory
+
+    person = IntervenantFactory(last_name="Oopaxzy", identifier="Q987654")
+    by_person = MissionFactory(intervenant=person, epreuve="Mathématiques")
+    by_epreuve = MissionFactory(epreuve="Grand oral de philosophie")
+    by_number = MissionFactory(epreuve="Anglais", convocation_number="CV-2026-004242")
+    client.force_login(gestionnaire())
+
+    def found(text):
+        page = client.get(LIST_URL, {"q": text}).content.decode()
+        return {m.epreuve for m in (by_person, by_epreuve, by_number) if m.epreuve in page}
+
+    assert found("oopaxz") == {"Mathématiques"}
+    assert found("q9876") == {"Mathématiques"}
+    assert found("grand oral") == {"Grand oral de philosophie"}
+    assert found("004242") == {"Anglais"}
+    assert found("introuvable") == set()
+
+
+def test_parts_listing_filters_by_island(client):
+    raiatea = CentreFactory(commune=commune("Uturoa"))
+    parts_for(MissionFactory(centre=raiatea, epreuve="Sur Raiatea"))
+    parts_for(MissionFactory(centre=CentreFactory(), epreuve="Sur Tahiti"))
+    client.force_login(gestionnaire())
+
+    url = reverse("wagtailsnippets_missions_feepart:list")
+    page = client.get(url, {"island": raiatea.island_id}).content.decode()
+    assert "Sur Raiatea" in page and "Sur Tahiti" not in page
