@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -223,11 +223,12 @@ LOGGING = {
 # purpose (DSFR's current rule: mark optional fields).
 warnings.filterwarnings("ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL")
 
-# Content-Security-Policy: enforced on the public site and the portal (DSFR scripts carry a
-# nonce); report-only on the Wagtail admin, whose own inline scripts it would block.
+# Content-Security-Policy: enforced on the public site and the portal, report-only on the
+# Wagtail admin, whose own inline scripts it would block. Scripts are files from 'self' only,
+# with no nonce (templates/dsfr/global_js.html): a cached page carries no per-request value.
 CSP_DIRECTIVES = {
     "default-src": [SELF],
-    "script-src": [SELF, NONCE],
+    "script-src": [SELF],
     "style-src": [SELF],
     "img-src": [SELF, "data:"],
     "font-src": [SELF],
@@ -239,7 +240,7 @@ CSP_DIRECTIVES = {
 }
 CONTENT_SECURITY_POLICY = {"EXCLUDE_URL_PREFIXES": ["/admin/"], "DIRECTIVES": CSP_DIRECTIVES}
 CONTENT_SECURITY_POLICY_REPORT_ONLY = {
-    "DIRECTIVES": {**CSP_DIRECTIVES, "script-src": [SELF, NONCE, "'unsafe-inline'"]}
+    "DIRECTIVES": {**CSP_DIRECTIVES, "script-src": [SELF, "'unsafe-inline'"]}
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
