@@ -1,12 +1,20 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from missions.two_factor import is_staff_user
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts without the pages (and rate-limit counters) cached by the last one: its
+    database is rolled back, which sends no invalidation."""
+    cache.clear()
 
 
 @pytest.fixture

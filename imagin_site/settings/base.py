@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "home.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages: after the headers above, before sessions and authentication.
+    "home.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,7 +174,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "IMAG'IN Polynésie <imagin@ac-polynesie.pf>")
 DEC_NOTIFICATION_EMAIL = env("DEC_NOTIFICATION_EMAIL", "dec@ac-polynesie.pf")
 
+# One process only (`make run`, tests): production shares its cache between processes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages served to anonymous visitors from the cache (home/page_cache.py): every edit
+# invalidates them at once; this bounds the life of a copy anyway.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/espace/", "/django-admin/", "/documents/", "/media/"]
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
