@@ -1,13 +1,14 @@
 """The public rate tables, read at render time from the rows the fee computation uses.
 
-Nothing here is cached: an edit of a rate in the admin shows at the next request.
+The page cache keys pages by the local date and drops them when a rate changes
+(regulations/apps.py): an edit of a rate in the admin shows at the next request.
 """
 
-import datetime
 import re
 from collections import OrderedDict
 
 from django.apps import apps
+from django.utils import timezone
 
 from missions.enums import DistanceBand, HorsepowerBand, TravelRateKind
 from missions.money import format_eur, format_xpf, xpf_to_eur
@@ -55,7 +56,7 @@ def _rate_row(rate):
 def remuneration_table(on=None, show_previous=False):
     """One section per activity: its rates in force (and optionally the former ones)."""
     Rate = apps.get_model("missions", "Rate")
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     rates = Rate.objects.select_related("activity", "rate_group").order_by(
         "activity__order", "activity__name", "rate_group__name", "amount", "-valid_from"
     )
@@ -94,7 +95,7 @@ def _travel_label(rate):
 def travel_table(on=None, show_previous=False):
     """Flat allowances (meals, nights, two-wheelers) and the car kilometre grid."""
     TravelRate = apps.get_model("missions", "TravelRate")
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     rates = TravelRate.objects.order_by("kind", "horsepower_band", "distance_band", "-valid_from")
     flat, car = {}, {}
     for rate in rates.in_force(on):

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -11,9 +12,10 @@ from missions.two_factor import is_staff_user
 
 
 @pytest.fixture(autouse=True)
-def fresh_reference_data():
-    """Each test starts without the rates a previous test loaded (its rollback sent no
-    signal to drop them)."""
+def fresh_caches():
+    """Each test starts without the pages, rate-limit counters and rates cached by the last
+    one: its database was rolled back, which sends no invalidation."""
+    cache.clear()
     reference_data.forget()
     yield
     reference_data.forget()

@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "home.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages: after the headers above, before sessions and authentication.
+    "home.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.session_activity.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,7 +175,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "IMAG'IN Polynésie <imagin@ac-polynesie.pf>")
 DEC_NOTIFICATION_EMAIL = env("DEC_NOTIFICATION_EMAIL", "dec@ac-polynesie.pf")
 
+# One process only (`make run`, tests): production shares its cache between processes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages served to anonymous visitors from the cache (home/page_cache.py): every edit
+# invalidates them at once; this bounds the life of a copy anyway.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/espace/", "/django-admin/", "/documents/", "/media/"]
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -225,11 +233,12 @@ LOGGING = {
 # purpose (DSFR's current rule: mark optional fields).
 warnings.filterwarnings("ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL")
 
-# Content-Security-Policy: enforced on the public site and the portal (DSFR scripts carry a
-# nonce); report-only on the Wagtail admin, whose own inline scripts it would block.
+# Content-Security-Policy: enforced on the public site and the portal, report-only on the
+# Wagtail admin, whose own inline scripts it would block. Scripts are files from 'self' only,
+# with no nonce (templates/dsfr/global_js.html): a cached page carries no per-request value.
 CSP_DIRECTIVES = {
     "default-src": [SELF],
-    "script-src": [SELF, NONCE],
+    "script-src": [SELF],
     "style-src": [SELF],
     "img-src": [SELF, "data:"],
     "font-src": [SELF],
@@ -241,7 +250,7 @@ CSP_DIRECTIVES = {
 }
 CONTENT_SECURITY_POLICY = {"EXCLUDE_URL_PREFIXES": ["/admin/"], "DIRECTIVES": CSP_DIRECTIVES}
 CONTENT_SECURITY_POLICY_REPORT_ONLY = {
-    "DIRECTIVES": {**CSP_DIRECTIVES, "script-src": [SELF, NONCE, "'unsafe-inline'"]}
+    "DIRECTIVES": {**CSP_DIRECTIVES, "script-src": [SELF, "'unsafe-inline'"]}
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

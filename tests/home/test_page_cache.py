@@ -1,0 +1,254 @@
+"""The page cache of the public site (home/page_cache.py): what is served from it, what never
+is, and that every kind of edit shows at the next anonymous request."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Page
+
+from home import page_cache
+from home.models import ContactPage, ContactSettings, HomePage
+from missions.models import Rate
+from regulations.models import DocumentationPage, IntervenantRequestPage, RegulationPage
+from tests.factories import IntervenantFactory, UserFactory
+from tests.regulations.factories import valid_form_data
+
+pytestmark = pytest.mark.django_db
+
+SECURITY_HEADERS = [
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Strict-Transport-Security",
+]
+
+
+def queries_of(client, url, **extra):
+    """The response and the number of SQL queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    return response, len(queries)
+
+
+def public_urls():
+    pages = [
+        HomePage.objects.get(),
+        RegulationPage.objects.live().first(),
+        DocumentationPage.objects.live().first(),
+        ContactPage.objects.get(),
+        Page.objects.get(slug="mentions-legales"),
+    ]
+    return [page.url for page in pages]
+
+
+def test_public_pages__the_second_anonymous_request_runs_no_query(
+    client, public_site, django_assert_num_queries
+):
+    for url in [*public_urls(), "/plan-du-site/", "/recherche/", "/sitemap.xml"]:
+        first = client.get(url)
+        assert first.status_code == 200, url
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second.status_code == 200
+        assert second.content == first.content, url
+
+
+def test_hit_and_miss__carry_the_same_headers(client, public_site, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    url = RegulationPage.objects.live().first().url
+    miss = client.get(url, secure=True)
+    hit, queries = queries_of(client, url, secure=True)
+    assert queries == 0
+    assert dict(hit.headers) == dict(miss.headers)
+    for header in SECURITY_HEADERS:
+        assert hit[header], header
+
+
+def test_public_csp__scripts_from_self_only_without_nonce(client, public_site):
+    for _ in range(2):  # miss, then hit
+        response = client.get("/")
+        script_src = re.search(r"script-src ([^;]*)", response["Content-Security-Policy"])
+        assert script_src.group(1).strip() == "'self'"
+        html = response.content.decode()
+        assert "nonce" not in html and "nonce" not in response["Content-Security-Policy"]
+        # DSFR's scripts are files, and no inline script is left to need a nonce.
+        scripts = re.findall(r"<script[^>]*>", html)
+        assert len(scripts) == 2 and all(" src=" in tag for tag in scripts)
+
+
+def test_a_page_that_used_a_nonce__is_not_stored():
+    from csp.middleware import CSPMiddleware
+
+    request = RequestFactory().get("/")
+    CSPMiddleware(lambda r: HttpResponse()).process_request(request)
+    assert page_cache.is_cacheable_response(request, HttpResponse("page"))
+    str(request.csp_nonce)
+    assert not page_cache.is_cacheable_response(request, HttpResponse("page"))
+
+
+def test_publish__the_next_anonymous_request_shows_the_new_content(client, public_site):
+    page = RegulationPage.objects.live().first()
+    assert "Nouveau titre publié" not in client.get(page.url).content.decode()
+    assert "Nouveau titre publié" not in client.get("/plan-du-site/").content.decode()
+
+    page.title = "Nouveau titre publié"
+    page.save_revision().publish()
+
+    assert "Nouveau titre publié" in client.get(page.url).content.decode()
+    # Every page changes with the tree (menus, breadcrumbs, sitemap), not only this one.
+    assert "Nouveau titre publié" in client.get("/plan-du-site/").content.decode()
+
+
+def test_draft__is_not_shown_to_anonymous_visitors(client, public_site):
+    page = RegulationPage.objects.live().first()
+    client.get(page.url)
+    page.title = "Brouillon non publié"
+    page.save_revision()
+    assert "Brouillon non publié" not in client.get(page.url).content.decode()
+
+
+def test_unpublish_in_the_admin__the_page_is_gone_at_the_next_request(client, public_site):
+    page = DocumentationPage.objects.live().first()
+    anonymous = Client()
+    assert anonymous.get(page.url).status_code == 200
+    assert anonymous.get(page.url).status_code == 200  # now cached
+
+    client.force_login(UserFactory(username="editrice", is_superuser=True, is_staff=True))
+    response = client.post(f"/admin/pages/{page.pk}/unpublish/")
+    assert response.status_code == 302
+
+    assert anonymous.get(page.url).status_code == 404
+
+
+def test_contact_settings_edited_in_the_admin__show_in_every_footer(client, public_site):
+    anonymous = Client()
+    contact_url = ContactPage.objects.get().url
+    for url in ["/", contact_url]:
+        anonymous.get(url)
+    settings_row = ContactSettings.for_default_site()
+
+    client.force_login(UserFactory(username="editrice", is_superuser=True, is_staff=True))
+    response = client.post(
+        f"/admin/settings/home/contactsettings/{settings_row.site_id}/",
+        {
+            "organisation": settings_row.organisation,
+            "service": settings_row.service,
+            "address": settings_row.address,
+            "phone": "40 99 99 99",
+            "email": "examens@example.pf",
+            "opening_hours": settings_row.opening_hours,
+        },
+    )
+    assert response.status_code == 302
+
+    for url in ["/", contact_url]:
+        assert "40 99 99 99" in anonymous.get(url).content.decode(), url
+
+
+def test_rate_change__shows_at_the_next_request(client, rate_page):
+    rate, page = rate_page
+    assert "111,11\u00a0XPF" in client.get(page.url).content.decode()
+    rate.amount = Decimal("222.22")
+    rate.save()
+    assert "222,22\u00a0XPF" in client.get(page.url).content.decode()
+
+    rate.activity.name = "Correction renommée"
+    rate.activity.save()
+    assert "Correction renommée" in client.get(page.url).content.decode()
+
+    rate.delete()
+    assert "222,22\u00a0XPF" not in client.get(page.url).content.decode()
+
+
+def test_rate_valid_from_tomorrow__shows_tomorrow(client, rate_page, monkeypatch):
+    rate, page = rate_page
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    Rate.objects.create(
+        activity=rate.activity, rate_group=rate.rate_group, amount=Decimal("333.33"),
+        valid_from=tomorrow,
+    )  # fmt: skip
+    assert "333,33\u00a0XPF" not in client.get(page.url).content.decode()
+    assert "333,33\u00a0XPF" not in client.get(page.url).content.decode()  # cached today
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert "333,33\u00a0XPF" in client.get(page.url).content.decode()
+
+
+def test_logged_in_users__are_never_served_nor_stored(client, public_site):
+    Client().get("/")  # an anonymous visit stores the home page
+    client.force_login(UserFactory(username="editrice", is_superuser=True, is_staff=True))
+    for _ in range(2):
+        response, queries = queries_of(client, "/")
+        assert response.status_code == 200 and queries > 0
+
+    # Nothing they saw was stored: an anonymous visitor renders the page afresh.
+    cache.clear()
+    client.get("/")
+    assert queries_of(Client(), "/")[1] > 0
+
+
+def test_any_session_cookie__bypasses_the_cache(public_site):
+    anonymous = Client()
+    anonymous.get("/")
+    anonymous.cookies[settings.SESSION_COOKIE_NAME] = "expired-or-forged"
+    assert queries_of(anonymous, "/")[1] > 0
+    del anonymous.cookies[settings.SESSION_COOKIE_NAME]
+    anonymous.cookies["messages"] = "a-flash-message"
+    assert queries_of(anonymous, "/")[1] > 0
+
+
+def test_portal_and_admin__are_never_cached(client, public_site):
+    intervenant = IntervenantFactory()
+    client.force_login(intervenant.user)
+    assert client.get("/espace/").status_code == 200
+    staff = Client()
+    staff.force_login(UserFactory(username="editrice", is_superuser=True, is_staff=True))
+    staff.get("/admin/")
+
+    anonymous = Client()
+    assert anonymous.get("/espace/").status_code == 302
+    assert anonymous.get("/admin/").status_code == 302
+
+
+def test_search_results_404s_and_query_strings__are_not_cached(client, public_site):
+    for url in ["/recherche/?q=taux", "/?utm_source=courriel", "/page-inexistante/"]:
+        client.get(url)
+        assert queries_of(client, url)[1] > 0, url
+
+
+def test_request_form__is_not_cached_and_its_csrf_token_works(public_site, mailoutbox):
+    page = IntervenantRequestPage.objects.get()
+    browser = Client(enforce_csrf_checks=True)
+    for _ in range(2):
+        response, queries = queries_of(browser, page.url)
+        assert queries > 0
+        assert settings.CSRF_COOKIE_NAME in response.cookies
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    response = browser.post(page.url, {**valid_form_data(), "csrfmiddlewaretoken": token.group(1)})
+    assert response.status_code == 302
+    assert "confirmation" in response["Location"]
+    # The confirmation shows this visitor's reference (session cookie): never stored for others.
+    confirmation_url = response["Location"]
+    assert "DEM-" in browser.get(confirmation_url).content.decode()
+    assert Client().get(confirmation_url).status_code == 302
+
+
+def test_cache_outage__pages_are_served_uncached(client, public_site, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(page_cache, "fetch", broken)
+    assert client.get("/").status_code == 200
