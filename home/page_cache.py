@@ -40,6 +40,11 @@ def _page_key(request):
     return f"pagecache:page:{timezone.localdate().isoformat()}:{digest}"
 
 
+def generation():
+    """The current content generation: changes whenever anything public pages show does."""
+    return cache.get(GENERATION_KEY) or _new_generation()
+
+
 def _new_generation():
     # add(): when two processes find no generation, both end up with the one stored first.
     cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)

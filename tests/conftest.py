@@ -7,6 +7,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from home import site_chrome
 from missions import reference_data
 from missions.two_factor import is_staff_user
 
@@ -17,8 +18,10 @@ def fresh_caches():
     one: its database was rolled back, which sends no invalidation."""
     cache.clear()
     reference_data.forget()
+    site_chrome.forget()
     yield
     reference_data.forget()
+    site_chrome.forget()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.formats import date_format
-from wagtail.models import Site
+
+from ..site_chrome import site_chrome
 
 register = template.Library()
 
@@ -9,23 +10,25 @@ register = template.Library()
 def main_menu(context):
     """The live children of the site root flagged 'show in menus', current one marked."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    items = []
-    if site is not None:
-        items = list(site.root_page.get_children().live().in_menu().only("title", "url_path"))
     current = context.get("page")
     current_path = getattr(current, "url_path", "") or ""
     return {
         "items": [
             {
-                "title": item.title,
-                "url": item.get_url(request),
-                "active": current_path.startswith(item.url_path),
+                "title": entry.title,
+                "url": entry.url,
+                "active": current_path.startswith(entry.url_path),
             }
-            for item in items
+            for entry in site_chrome(request).menu
         ],
         "request": request,
     }
+
+
+@register.simple_tag(takes_context=True)
+def site_contact(context):
+    """The DEC's contact details (ContactSettings) for the footer."""
+    return site_chrome(context.get("request")).contact
 
 
 @register.inclusion_tag("components/_breadcrumb.html", takes_context=True)

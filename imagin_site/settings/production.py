@@ -34,9 +34,6 @@ if REDIS_URL := env("REDIS_URL"):
             "KEY_PREFIX": "imagin",
         }
     }
-    # Sessions read from Redis, written through to the database: a Redis restart or eviction
-    # logs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -47,6 +44,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+
+# Sessions read from the shared cache, written through to the database: no query per request
+# for them, and a cache restart or eviction logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Uploads in S3-compatible object storage when a bucket is given (several hosts); local folders
 # otherwise. Nothing is public-read: private files stream through the views that check

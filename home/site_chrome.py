@@ -1,0 +1,54 @@
+"""What every page around its content shows, the same for all visitors: the main menu
+entries and the DEC's contact details in the footer. Each process keeps them per site
+for the current content generation (home/page_cache.py), which every edit of pages or
+settings renews, so logged-in pages (portal, previews) skip three queries and two site
+lookups without ever showing a stale menu or address."""
+
+from dataclasses import dataclass
+
+from wagtail.models import Site
+
+from . import page_cache
+
+_kept = {}  # host -> (generation, SiteChrome)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    title: str
+    url: str
+    url_path: str
+
+
+@dataclass(frozen=True)
+class SiteChrome:
+    menu: tuple
+    contact: object  # ContactSettings, read-only
+
+
+def site_chrome(request):
+    current = page_cache.generation()
+    host = request.get_host() if request is not None else ""
+    kept = _kept.get(host)
+    if kept is not None and kept[0] == current:
+        return kept[1]
+    chrome = _load(request)
+    _kept[host] = (current, chrome)
+    return chrome
+
+
+def forget():
+    _kept.clear()
+
+
+def _load(request):
+    from .models import ContactSettings
+
+    site = Site.find_for_request(request) if request is not None else None
+    site = site or Site.objects.filter(is_default_site=True).first()
+    menu = ()
+    if site is not None:
+        pages = site.root_page.get_children().live().in_menu().only("title", "url_path")
+        menu = tuple(MenuEntry(p.title, p.get_url(request), p.url_path) for p in pages)
+    contact = ContactSettings.for_site(site) if site is not None else ContactSettings()
+    return SiteChrome(menu=menu, contact=contact)
