@@ -33,7 +33,7 @@ class PublicPageCacheMiddleware:
         if not page_cache.is_cacheable_request(request):
             return self.get_response(request)
         try:
-            generation, cached = page_cache.fetch(request)
+            slot, cached = page_cache.fetch(request)
         except Exception:
             logger.exception("Cache des pages indisponible.")
             return self.get_response(request)
@@ -42,7 +42,7 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if page_cache.is_cacheable_response(request, response):
             try:
-                page_cache.store(request, generation, response)
+                page_cache.store(slot, response)
             except Exception:
                 logger.exception("Cache des pages : enregistrement impossible.")
         return response

@@ -86,26 +86,29 @@ def is_cacheable_response(request, response):
 
 
 def fetch(request):
-    """(generation to store a fresh rendering under, cached response or None)."""
+    """(slot, cached response or None). The slot, key and generation read before rendering,
+    is where `store` puts a fresh rendering: a change or midnight during the rendering then
+    leaves it unused."""
     key = _page_key(request)
     found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or _new_generation()
+    slot = (key, found.get(GENERATION_KEY) or _new_generation())
     entry = found.get(key)
-    if entry is None or entry["generation"] != generation:
-        return generation, None
+    if entry is None or entry["generation"] != slot[1]:
+        return slot, None
     response = HttpResponse(entry["content"])
     for header, value in entry["headers"]:
         response[header] = value
-    return generation, response
+    return slot, response
 
 
-def store(request, generation, response):
+def store(slot, response):
+    key, generation = slot
     entry = {
         "generation": generation,
         "content": response.content,
         "headers": list(response.items()),
     }
-    cache.set(_page_key(request), entry, settings.PAGE_CACHE_SECONDS)
+    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
 
 
 def _bump():

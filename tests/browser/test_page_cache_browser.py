@@ -21,10 +21,8 @@ def seeded(live_server):
 
 
 def test_cached_home__mobile_menu_opens_without_csp_violation(seeded, phone_page, screenshot):
-    problems = []
-    phone_page.on(
-        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
-    )
+    problems = []  # DSFR's own accessibility warnings aside: errors and CSP violations
+    phone_page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     phone_page.on("pageerror", lambda error: problems.append(str(error)))
     phone_page.add_init_script(
         "document.addEventListener('securitypolicyviolation',"
@@ -41,7 +39,7 @@ def test_cached_home__mobile_menu_opens_without_csp_violation(seeded, phone_page
     assert not menu.is_visible()
     phone_page.locator("#button-menu").click()
     menu.wait_for(state="visible")
-    assert "fr-modal--opened" in menu.get_attribute("class")
-    assert menu.get_by_role("link", name="Frais de rémunération").first.is_visible()
     screenshot(phone_page, "cached-home-phone-menu-open")
+    assert "fr-modal--opened" in menu.get_attribute("class")
+    assert menu.get_by_role("link", name="Réglementation").is_visible()
     assert problems == []

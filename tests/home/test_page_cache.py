@@ -2,12 +2,14 @@
 is, and that every kind of edit shows at the next anonymous request."""
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -18,7 +20,12 @@ from wagtail.models import Page
 from home import page_cache
 from home.models import ContactPage, ContactSettings, HomePage
 from missions.models import Rate
-from regulations.models import DocumentationPage, IntervenantRequestPage, RegulationPage
+from regulations.models import (
+    DocumentationPage,
+    IntervenantRequestPage,
+    RegulationIndexPage,
+    RegulationPage,
+)
 from tests.factories import IntervenantFactory, UserFactory
 from tests.regulations.factories import valid_form_data
 
@@ -109,6 +116,24 @@ def test_publish__the_next_anonymous_request_shows_the_new_content(client, publi
     assert "Nouveau titre publié" in client.get(page.url).content.decode()
     # Every page changes with the tree (menus, breadcrumbs, sitemap), not only this one.
     assert "Nouveau titre publié" in client.get("/plan-du-site/").content.decode()
+
+
+def test_move__the_sitemap_follows_at_the_next_request(client, public_site):
+    index = RegulationIndexPage.objects.get()
+    first, *_, last = index.get_children().specific()
+    html = client.get("/plan-du-site/").content.decode()
+    assert html.index(first.title) < html.index(last.title)
+
+    last.move(index, pos="first-child")
+
+    html = client.get("/plan-du-site/").content.decode()
+    assert html.index(last.title) < html.index(first.title)
+
+
+def test_clear_page_cache_command__drops_every_page(client, public_site):
+    client.get("/")
+    call_command("clear_page_cache", stdout=io.StringIO())
+    assert queries_of(client, "/")[1] > 0
 
 
 def test_draft__is_not_shown_to_anonymous_visitors(client, public_site):

@@ -29,8 +29,8 @@ def test_page_rendered_during_an_edit__is_dropped_when_the_edit_commits(
         # Meanwhile another worker, which still reads the old row, stores its rendering under
         # the generation the save has just written.
         request = RequestFactory().get(page.url)
-        generation, _ = page_cache.fetch(request)
-        page_cache.store(request, generation, HttpResponse("ancienne version"))
+        slot, _ = page_cache.fetch(request)
+        page_cache.store(slot, HttpResponse("ancienne version"))
     assert "222,22\u00a0XPF" in client.get(page.url).content.decode()
 
 
