@@ -646,14 +646,17 @@ def test_missions__bulk_import_still_updates_wagtail_reference_index(
     }
 
 
-def test_missions__a_database_error_imports_nothing(reference, monkeypatch):
+def test_missions__a_database_error_imports_nothing(reference):
     from django.db import IntegrityError
 
-    def fail(*args, **kwargs):
-        raise IntegrityError("duplicate key value violates unique constraint")
+    def fail(execute, sql, params, many, context):
+        # The writes of the rows, whether INSERT or COPY.
+        if sql.lstrip().upper().startswith(('INSERT INTO "MISSIONS_MISSION"', 'COPY "MISSIONS_')):
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(Mission.objects, "bulk_create", fail)
-    report = run_import("missions", parsed(mission_rows(*reference, 10)), dry_run=False)
+    with connection.execute_wrapper(fail):
+        report = run_import("missions", parsed(mission_rows(*reference, 10)), dry_run=False)
     assert not report.ok
     assert "duplicate key" in report.general_errors[0]
     assert Mission.objects.count() == 0
