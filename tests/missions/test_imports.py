@@ -360,6 +360,12 @@ def test_read_file__blank_lines_are_dropped_and_line_numbers_kept():
     assert result.line_numbers == [2, 5]
 
 
+def test_read_file__equal_cells_are_held_once():
+    result = read_file(b"A;B\nBac 2026;x\nBac 2026;y\n", "f.csv")
+    assert result.rows == [["Bac 2026", "x"], ["Bac 2026", "y"]]
+    assert result.rows[0][0] is result.rows[1][0]  # a big file repeats its sessions, dates...
+
+
 def test_read_file__row_limit():
     with pytest.raises(ImportFileError, match="Plus de 2 lignes"):
         read_file(b"A\n1\n2\n3\n", "f.csv", max_rows=2)
