@@ -11,16 +11,17 @@ natural key, duplicate check, the model's validation) and runs it in three steps
 2. each row is checked in pure Python: a widget cleans each distinct cell once (a file
    repeats its sessions, centres, dates...), a model field's validators run once per
    distinct value, and `Model.clean()` runs on one scratch instance reused from row to row;
-3. valid rows are written in batches as they come, in the same transaction: COPY for new
-   rows on PostgreSQL (bulk_create elsewhere), bulk_update for changed ones. From the first
-   invalid row on, nothing more is written but every row is still checked, so that all the
-   errors are reported; then the transaction is rolled back, as always in a dry run.
+3. valid rows are written in batches of `Meta.batch_size` as they come, in the same
+   transaction: on PostgreSQL new rows stream into a COPY while the next rows are checked,
+   changed rows go in one UPDATE per batch (services/bulk_sql.py); elsewhere bulk_create and
+   bulk_update. From the first invalid row on, nothing more is written but every row is
+   still checked, so that all the errors are reported; then the transaction is rolled back,
+   as always in a dry run.
 
 As with django-import-export's bulk mode, no signal is sent (no post_save, no history row);
 the Wagtail reference index of the rows written is updated by a task after the commit.
 """
 
-import functools
 from itertools import chain
 from operator import itemgetter
 
@@ -30,6 +31,7 @@ from django.utils import timezone
 
 from ..resource_base import FORMULA_ERROR, LookupWidget, among, cell_text, is_formula
 from ..resource_base import update_reference_index as index_later
+from .bulk_sql import allocate_pks, copy_rows, update_rows
 from .import_report import OUTCOMES, SAMPLE_ROWS, RowError
 
 PROGRESS_EVERY = 1000
@@ -121,6 +123,8 @@ class _Column:
 
 
 class BulkImporter:
+    """One import: `resolve()` then `run()`, inside a transaction."""
+
     def __init__(self, resource, headers, rows, report):
         self.resource = resource
         self.model = model = resource._meta.model
@@ -134,7 +138,6 @@ class BulkImporter:
         self.present = [c for c in self.columns if c.present]
         by_attribute = {c.attribute: c for c in self.columns}
         self.key_columns = [by_attribute[f.attribute] for f in resource.key_fields()]
-        self.looked_up = {c.attribute for c in self.columns if c.lookup}
         order = [f.name for f in model._meta.fields]
         self.validated = sorted(
             (c for c in self.columns if not c.lookup), key=lambda c: order.index(c.attribute)
@@ -250,21 +253,19 @@ class BulkImporter:
                     number, [RowError(self._line(number), "", "", f"Erreur inattendue : {error}")]
                 )
                 outcome = None
-            if outcome is None:
-                if in_batch:  # nothing more will be kept: end the COPY under way
-                    in_batch = 0
-                    yield None
-            else:
+            if outcome is not None:
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 if number <= SAMPLE_ROWS:
                     self.samples.append((number, outcome, dict(state), row))
-                if report.invalid:
-                    pass  # once a row is invalid, nothing more is written
-                elif outcome == "new":
-                    in_batch += 1
-                    yield self.inserted(state)
-                elif outcome == "update":
-                    self.changed_rows.append((stored[0], *self.updated(state)))
+            if report.invalid:  # nothing will be kept: end the COPY under way, write no more
+                if in_batch:
+                    in_batch = 0
+                    yield None
+            elif outcome == "new":
+                in_batch += 1
+                yield self.inserted(state)
+            elif outcome == "update":
+                self.changed_rows.append((stored[0], *self.updated(state)))
             if in_batch >= self.batch_size or len(self.changed_rows) >= self.batch_size:
                 in_batch = 0
                 yield None
@@ -387,12 +388,15 @@ class BulkImporter:
         return copy_rows(self.model, self.insert_attnames, rows, self.pks)
 
     def _update(self, rows):
-        names = self.resource.get_bulk_update_fields()
+        """Update the rows: (pk, *values of the resource's update fields)."""
+        if connection.vendor == "postgresql":
+            update_rows(self.model, self.update_attnames, rows)
+            return
         instances = [
             self.model(pk=pk, **dict(zip(self.update_attnames, values, strict=True)))
             for pk, *values in rows
         ]
-        self.model.objects.bulk_update(instances, names)
+        self.model.objects.bulk_update(instances, self.resource.get_bulk_update_fields())
 
 
 def _until_none(items):
@@ -400,40 +404,3 @@ def _until_none(items):
         if item is None:
             return
         yield item
-
-
-def allocate_pks(model, count):
-    """`count` primary keys from the table's sequence (COPY returns none)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
-        )
-        return [pk for (pk,) in cursor.fetchall()]
-
-
-def copy_rows(model, attnames, rows, pks):
-    """COPY `rows` (tuples in the order of `attnames`, from any iterator: they are sent as
-    they come) into the model's table, each with the next of `pks`; returns the keys used.
-    The COPY statement goes through the connection's execute wrappers (instrumentation, the
-    tests' fault injection) as any query does."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(a).column) for a in attnames)
-    sql = (
-        f"COPY {quote(model._meta.db_table)} ({quote(model._meta.pk.column)}, {columns}) FROM STDIN"
-    )
-    used = []
-    with connection.cursor() as cursor:
-
-        def copy(sql, params, many, context):
-            with cursor.cursor.copy(sql) as stream:
-                for row in rows:
-                    pk = next(pks)  # allocated for every row that can be new
-                    stream.write_row((pk, *row))
-                    used.append(pk)
-
-        executor = copy
-        for wrapper in reversed(connection.execute_wrappers):
-            executor = functools.partial(wrapper, executor)
-        executor(sql, None, False, {"connection": connection, "cursor": cursor})
-    return used

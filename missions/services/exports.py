@@ -172,15 +172,17 @@ def _part_status(native):
 
 
 def _part_amount(native):
-    return lambda amount: "" if amount is None else amount
+    if native:
+        return lambda amount: "" if amount is None else amount
+    return lambda amount: "" if amount is None else str(amount)
 
 
 def _total(amounts):
-    return sum(amount for amount in amounts if amount is not None)
+    return sum(filter(None, amounts))  # a missing part (None) adds nothing
 
 
 def _total_xpf(native):
-    return _total
+    return _total if native else lambda amounts: str(_total(amounts))
 
 
 def _total_eur(native):
@@ -189,8 +191,8 @@ def _total_eur(native):
 
 
 def _paid_on(native):
-    date = _memo(lambda day: day.strftime("%d/%m/%Y"))
-    return lambda days: date(max(d for d in days if d)) if any(days) else ""
+    date = _memo(lambda day: "" if day is None else day.strftime("%d/%m/%Y"))
+    return lambda days: date(max(filter(None, days), default=None))  # the last payment
 
 
 PART_ALIASES = {"remuneration": PartNature.REMUNERATION, "travel": PartNature.TRAVEL}
@@ -240,13 +242,24 @@ def csv_chunks(headers, rows):
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers)
     yield "\ufeff".encode() + buffer.getvalue().encode()
+    delimiters = len(headers) - 1
     rows = iter(rows)
     while True:
         buffer.seek(0)
         buffer.truncate()
         count = 0
         for row in rows:
-            writer.writerow(row)
+            # Most rows need no quoting: then the csv module would write just this line.
+            try:
+                line = ";".join(row)
+            except TypeError:  # a cell that is not a string
+                line = None
+            if line is None or (
+                line.count(";") != delimiters or '"' in line or "\n" in line or "\r" in line
+            ):
+                writer.writerow(row)
+            else:
+                buffer.write(line + "\r\n")
             count += 1
             if count == CHUNK_ROWS:
                 break
