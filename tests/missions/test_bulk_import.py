@@ -134,11 +134,13 @@ def test_bulk_import__reimport_with_changes_same_as_before(reference):
     rows[7]["Heure de fin"] = "17:00"
     rows[9]["Dernier jour"] = ""  # the first day: unchanged
     rows[12]["Épreuve"] = "Physique"  # another mission: the key changed
+    rows[20]["Groupe de taux particulier"] = RateGroup.objects.order_by("pk").first().code
     rows.extend(mission_rows(*reference, 65)[60:])
+    headers = [*MISSION_HEADERS, "Groupe de taux particulier"]
 
     for dry_run in (True, False):
-        (totals, *_), _ = assert_same_as_before(csv_bytes(rows), dry_run=dry_run)
-        assert totals == (6, 2, 57, 0)
+        (totals, *_), _ = assert_same_as_before(csv_bytes(rows, headers=headers), dry_run=dry_run)
+        assert totals == (6, 3, 56, 0)
 
 
 def test_bulk_import__xlsx_with_native_cells_same_as_before(reference):

@@ -250,7 +250,10 @@ def variety(etats):
         work_commune=commune("Uturoa"), category=IntervenantCategory.HIGHER_EDUCATION,
         status=IntervenantStatus.EXCLUDED,
     )  # fmt: skip
-    married = IntervenantFactory(usage_name="Tapu", civility="M.", home_commune=commune("Faa'a"))
+    married = IntervenantFactory(
+        usage_name="Tapu", civility="M.", home_commune=commune("Faa'a"),
+        address="Lot 3; route de Taravao\nBP 12", employer='Lycée "Paul-Gauguin"',
+    )  # fmt: skip
     mission = MissionFactory(
         intervenant=poisoned,
         session=corrector.session,
