@@ -15,10 +15,12 @@ import datetime
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import F, Lookup, Q, Value
 from django_tasks import task
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
@@ -62,10 +64,33 @@ def escape_formula(value):
 def normalise_key(text) -> str:
     """Case, accents, apostrophes, hyphens and spaces do not matter in names: "faaa" is
     Faa'a, "taiarapu est" is Taiarapu-Est."""
-    text = unicodedata.normalize("NFKD", str(text).casefold())
+    text = str(text)
+    if text.isascii() and text.isalnum():  # identifiers and codes: only the case to fold
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"['’‘`ʻ]", "", text)
     return " ".join(re.sub(r"[-.]", " ", text).split())
+
+
+class AnyOf(Lookup):
+    """`column = ANY(%s)`, one array parameter: the IN list of a big import (20,000
+    identifiers) would take seconds to build and parse, one parameter per value."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def among(field, values):
+    """A filter: `field` takes one of `values`."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return AnyOf(F(field), Value(values))
+    return Q(**{f"{field}__in": values})
 
 
 def cell_text(value) -> str:
@@ -241,9 +266,11 @@ class LookupWidget(widgets.ForeignKeyWidget):
         required=False,
         also=(),
         by_values=False,
+        columns=(),
         ambiguous="Plusieurs correspondances pour « {text} » : précisez.",
     ):
         super().__init__(model, field=field)
+        self.columns = columns  # big tables: load only the keys and these columns
         self.unknown = unknown
         self.ambiguous = ambiguous
         self.required = required
@@ -255,10 +282,12 @@ class LookupWidget(widgets.ForeignKeyWidget):
         return self.model.objects.all()
 
     def load(self, values=()):
-        queryset = self.get_lookup_queryset()
+        queryset = self.get_lookup_queryset().order_by()
+        if self.columns:
+            queryset = queryset.only(self.field, *self.also, *self.columns)
         if self.by_values:
             keys = {cell_text(v).upper() for v in values} - {""}
-            queryset = queryset.filter(**{f"{self.field}__in": keys})
+            queryset = queryset.filter(among(self.field, keys))
         self.table = {}
         for obj in queryset:
             for attr in (self.field, *self.also):
@@ -330,7 +359,6 @@ class ImportResource(resources.ModelResource):
         self.line_numbers = line_numbers
         self.progress = progress
         self._seen = {}
-        self._saved = []
         self._total = 0
         self._columns = set(self.column_names())
 
@@ -356,12 +384,13 @@ class ImportResource(resources.ModelResource):
         required = set(self.required_columns())
         return [(c, c in required, self.hints.get(c, "")) for c in self.column_names()]
 
-    def match_headers(self, dataset):
-        """Rename headers that differ from ours only by case, accents or spaces."""
+    def matched_headers(self, headers):
+        """The headers, those that differ from ours only by case, accents or spaces renamed."""
         expected = {normalise_key(name): name for name in self.column_names()}
-        dataset.headers = [
-            expected.get(normalise_key(header), str(header).strip()) for header in dataset.headers
-        ]
+        return [expected.get(normalise_key(header), str(header).strip()) for header in headers]
+
+    def match_headers(self, dataset):
+        dataset.headers = self.matched_headers(dataset.headers)
 
     def column_label(self, key):
         """The column (or field) an error key refers to, for messages."""
@@ -394,10 +423,13 @@ class ImportResource(resources.ModelResource):
         except (ValueError, KeyError):
             return None  # import_instance reports the error on the field
 
-    def instance_key(self, instance):
+    @cached_property
+    def key_attnames(self):
         model = self._meta.model
-        attnames = [model._meta.get_field(f.attribute).attname for f in self.key_fields()]
-        key = tuple(getattr(instance, attname) for attname in attnames)
+        return [model._meta.get_field(f.attribute).attname for f in self.key_fields()]
+
+    def instance_key(self, instance):
+        key = tuple(getattr(instance, attname) for attname in self.key_attnames)
         return None if any(part is None for part in key) else key
 
     def load_existing(self, dataset):
@@ -405,7 +437,7 @@ class ImportResource(resources.ModelResource):
         if not keys:
             return {}
         model = self._meta.model
-        attnames = [model._meta.get_field(f.attribute).attname for f in self.key_fields()]
+        attnames = self.key_attnames
         filters = {f"{attname}__in": {key[i] for key in keys} for i, attname in enumerate(attnames)}
         found = {}
         for instance in model.objects.filter(**filters):
@@ -426,7 +458,6 @@ class ImportResource(resources.ModelResource):
                 present = field.column_name in dataset.headers
                 field.widget.load(dataset[field.column_name] if present else ())
         self._seen = {}
-        self._saved = []
         self._total = len(dataset)
 
     def import_instance(self, instance, row, **kwargs):
@@ -457,13 +488,18 @@ class ImportResource(resources.ModelResource):
         """Defaults that depend on other columns (empty end date, islands...)."""
 
     def _check_duplicate(self, instance, row_number):
-        key = self.instance_key(instance)
-        if key is None or row_number is None:
+        if row_number is None:
+            return ""
+        return self.duplicate(self.instance_key(instance), self.line_of(row_number))
+
+    def duplicate(self, key, line):
+        """The message when the natural key was already on an earlier line of the file."""
+        if key is None:
             return ""
         if key in self._seen:
             name = self._meta.model._meta.verbose_name
             return f"Doublon : même {name} qu'à la ligne {self._seen[key]}."
-        self._seen[key] = self.line_of(row_number)
+        self._seen[key] = line
         return ""
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
@@ -499,20 +535,9 @@ class ImportResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        super().save_instance(instance, is_create, row, **kwargs)
-        if self._meta.use_bulk:
-            self._saved.append(instance)
-
     def after_import_row(self, row, row_result, **kwargs):
         if self.progress:
             self.progress(kwargs.get("row_number", 0), self._total)
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        if self._meta.use_bulk and self._saved and not self._is_dry_run(kwargs):
-            saved = list(self._saved)
-            transaction.on_commit(lambda: update_reference_index(saved))
 
     # Export
 
@@ -520,15 +545,15 @@ class ImportResource(resources.ModelResource):
         return escape_formula(super().export_field(field, instance, **kwargs))
 
 
-def update_reference_index(instances):
+def update_reference_index(model, pks):
     """Bulk saves send no post_save: index their references as Wagtail does on save, in one
     background task for the whole import rather than one per row."""
     from wagtail.models import ReferenceIndex
 
-    if not instances or not ReferenceIndex.is_indexed(type(instances[0])):
+    if not pks or not ReferenceIndex.is_indexed(model):
         return
-    meta = instances[0]._meta
-    index_references.enqueue(meta.app_label, meta.model_name, [str(i.pk) for i in instances])
+    meta = model._meta
+    index_references.enqueue(meta.app_label, meta.model_name, [str(pk) for pk in pks])
 
 
 @task()

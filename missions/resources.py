@@ -180,7 +180,12 @@ class MissionResource(ImportResource):
         "intervenant",
         "Identifiant intervenant",
         LookupWidget(
-            Intervenant, "identifier", "Intervenant inconnu", required=True, by_values=True
+            Intervenant,
+            "identifier",
+            "Intervenant inconnu",
+            required=True,
+            by_values=True,
+            columns=("civility", "first_name", "last_name", "usage_name"),  # for str(mission)
         ),
     )
     session = column(
@@ -248,8 +253,8 @@ class MissionResource(ImportResource):
         import_id_fields = (
             "intervenant", "session", "activity", "centre", "start_date", "epreuve",
         )  # fmt: skip
-        # Mission has no save() logic: bulk inserts keep every check (they run per row before)
-        # and make the query count independent of the number of rows.
+        # Mission has no save() logic: imported by services/bulk_import.py, which keeps every
+        # check of this resource and writes in batches (COPY), whatever the number of rows.
         use_bulk = True
         batch_size = 1000
 

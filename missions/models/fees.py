@@ -12,6 +12,13 @@ from .geography import Commune
 from .missions import Mission
 
 
+def entry_deadline_of(session_deadline, override=None):
+    """The session's entry deadline, unless the DEC reopened the file until later."""
+    if override and override > session_deadline:
+        return override
+    return session_deadline
+
+
 class EtatDeFrais(models.Model):
     mission = models.OneToOneField(
         Mission, models.CASCADE, related_name="etat", verbose_name="mission"
@@ -34,10 +41,7 @@ class EtatDeFrais(models.Model):
 
     @property
     def entry_deadline(self):
-        deadline = self.mission.session.entry_deadline
-        if self.deadline_override and self.deadline_override > deadline:
-            return self.deadline_override
-        return deadline
+        return entry_deadline_of(self.mission.session.entry_deadline, self.deadline_override)
 
 
 class FeePartQuerySet(models.QuerySet):

@@ -19,6 +19,16 @@ IDENTIFIER_PREFIX = "PF"
 DOSSIER_VALIDITY_MONTHS = 24
 
 
+CIVILITY_LABELS = dict(Civility.choices)
+
+
+def full_name_of(civility, first_name, last_name, usage_name=""):
+    """The name printed on documents, "Mme Hinano TERIITEHAU" (the usage name if any); a
+    function of the columns so that exports compute it without a model instance."""
+    shown = (usage_name or last_name).upper()
+    return f"{CIVILITY_LABELS.get(civility, civility)} {first_name} {shown}"
+
+
 def new_identifier():
     """A random identifier such as PF482913; uniqueness is checked by the caller."""
     return f"{IDENTIFIER_PREFIX}{secrets.randbelow(900_000) + 100_000}"
@@ -133,7 +143,7 @@ class Intervenant(models.Model):
 
     @property
     def full_name(self):
-        return f"{self.get_civility_display()} {self.first_name} {self.display_last_name.upper()}"
+        return full_name_of(self.civility, self.first_name, self.last_name, self.usage_name)
 
     def clean(self):
         super().clean()

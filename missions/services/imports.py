@@ -1,17 +1,19 @@
 """Import and export of spreadsheets, shared by the admin views and `manage.py import_missions`.
 
-`read_file` turns the bytes of a CSV or XLSX file into a dataset (or refuses the file with a
-French message); `run_import` runs a resource over it inside one transaction, all or nothing,
-and returns an `ImportReport` with totals and the per-row, per-column errors;
-`export_file` writes a resource's rows as CSV (semicolons, UTF-8 with BOM, as French Excel
-expects) or XLSX.
+`read_file` turns the bytes of a CSV or XLSX file into a table (or refuses the file with a
+French message); `run_import` imports it inside one transaction, all or nothing, and
+returns an `ImportReport` with totals and the per-row, per-column errors: missions through
+the bulk path of services/bulk_import.py, intervenants and centres through their
+django-import-export resource; `export_file` writes rows as CSV (semicolons, UTF-8 with BOM,
+as French Excel expects) or XLSX, through services/exports.py.
 """
 
 import csv
 import io
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import tablib
 from django.db import DatabaseError
@@ -26,19 +28,21 @@ from ..resources import (
     MissionExportResource,
     MissionResource,
 )
+from . import bulk_import, exports
+from .import_report import OUTCOMES, SAMPLE_ROWS, ImportReport, RowError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ENCODINGS = ("utf-8-sig", "cp1252")  # utf-8-sig also reads UTF-8 without a BOM
 DELIMITERS = (";", ",", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
-SAMPLE_ROWS = 10
 
 
 @dataclass(frozen=True)
 class ImportKind:
     label: str
     resource_class: type
+    export: exports.ExportSpec | None = None
 
 
 IMPORT_KINDS = {
@@ -47,9 +51,11 @@ IMPORT_KINDS = {
     "centres": ImportKind("Centres d'épreuves", CentreResource),
 }
 EXPORT_KINDS = {
-    "intervenants": ImportKind("Intervenants", IntervenantExportResource),
-    "missions": ImportKind("Missions", MissionExportResource),
-    "etats-de-frais": ImportKind("États de frais", EtatDeFraisResource),
+    "intervenants": ImportKind(
+        "Intervenants", IntervenantExportResource, exports.INTERVENANT_EXPORT
+    ),
+    "missions": ImportKind("Missions", MissionExportResource, exports.MISSION_EXPORT),
+    "etats-de-frais": ImportKind("États de frais", EtatDeFraisResource, exports.ETAT_EXPORT),
 }
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -63,11 +69,17 @@ class ImportFileError(ValueError):
 
 @dataclass
 class ParsedFile:
-    dataset: tablib.Dataset
-    line_numbers: list  # line in the file of each dataset row (the header is line 1)
+    headers: list
+    rows: list  # the non-empty rows, each a list of cells as wide as the headers
+    line_numbers: list  # line in the file of each row (the header is line 1)
     file_format: str
     encoding: str = ""
     delimiter: str = ""
+
+    @cached_property
+    def dataset(self):
+        """The table as a tablib dataset, for the django-import-export resources."""
+        return tablib.Dataset(*self.rows, headers=self.headers)
 
 
 def file_format(filename):
@@ -91,7 +103,7 @@ def read_file(data: bytes, filename: str, max_rows=None) -> ParsedFile:
         text, encoding = decode(data)
         delimiter = sniff_delimiter(text)
         header, rows = _csv_rows(text, delimiter)
-    return _dataset(header, rows, fmt, encoding, delimiter, max_rows)
+    return _table(header, rows, fmt, encoding, delimiter, max_rows)
 
 
 def decode(data: bytes):
@@ -111,14 +123,22 @@ def sniff_delimiter(text):
 
 
 def _csv_rows(text, delimiter):
+    """The header and a generator of (line, row): the rows are read once, as they come."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(reader)
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError("Le fichier est vide.") from None
     except csv.Error as error:
         raise ImportFileError(f"CSV illisible : {error}.") from error
-    if not rows:
-        raise ImportFileError("Le fichier est vide.")
-    return rows[0], ((number, row) for number, row in enumerate(rows[1:], start=2))
+    return header, _numbered_csv_rows(reader)
+
+
+def _numbered_csv_rows(reader):
+    try:
+        yield from enumerate(reader, start=2)
+    except csv.Error as error:
+        raise ImportFileError(f"CSV illisible : {error}.") from error
 
 
 def _xlsx_rows(data):
@@ -145,7 +165,15 @@ def _xlsx_rows(data):
     return list(rows[0]), ((number, list(row)) for number, row in enumerate(rows[1:], start=2))
 
 
-def _dataset(header, rows, fmt, encoding, delimiter, max_rows):
+def _blank_text(row):
+    return not "".join(row).strip()  # CSV cells are strings: cell_text's test, at C speed
+
+
+def _blank_cells(row):
+    return all(cell_text(cell) == "" for cell in row)
+
+
+def _table(header, rows, fmt, encoding, delimiter, max_rows):
     headers = [cell_text(h) for h in header]
     while headers and not headers[-1]:
         headers.pop()
@@ -157,18 +185,25 @@ def _dataset(header, rows, fmt, encoding, delimiter, max_rows):
     if duplicates:
         raise ImportFileError(f"Colonne en double : {', '.join(duplicates)}.")
     width = len(headers)
-    dataset = tablib.Dataset(headers=headers)
-    line_numbers = []
+    table, line_numbers = [], []
+    # Equal cells (a session name, a date...) share one string: the table holds each once.
+    shared = {}.setdefault
+    is_blank = _blank_text if fmt == "csv" else _blank_cells
     for number, row in rows:
-        if all(cell_text(cell) == "" for cell in row):
+        if is_blank(row):
             continue  # blank lines, often at the end of a sheet
-        if any(cell_text(cell) for cell in row[width:]):
+        if len(row) > width and any(cell_text(cell) for cell in row[width:]):
             raise ImportFileError(
                 f"Ligne {number} : plus de cellules que de colonnes nommées"
                 + (f" (séparateur détecté : « {delimiter} »)." if delimiter else ".")
             )
-        cells = list(row[:width]) + [""] * (width - len(row))
-        dataset.append(["" if cell is None else cell for cell in cells])
+        cells = [
+            "" if cell is None else shared(cell, cell) if cell.__class__ is str else cell
+            for cell in row[:width]
+        ]
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        table.append(cells)
         line_numbers.append(number)
         if max_rows and len(line_numbers) > max_rows:
             raise ImportFileError(
@@ -177,44 +212,7 @@ def _dataset(header, rows, fmt, encoding, delimiter, max_rows):
             )
     if not line_numbers:
         raise ImportFileError("Aucune ligne à importer sous la ligne d'en-tête.")
-    return ParsedFile(dataset, line_numbers, fmt, encoding, delimiter)
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    value: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    dry_run: bool
-    total_rows: int = 0
-    new: int = 0
-    update: int = 0
-    skip: int = 0
-    invalid: int = 0  # rows with at least one error
-    errors: list = field(default_factory=list)  # RowError
-    general_errors: list = field(default_factory=list)
-    ignored_columns: list = field(default_factory=list)
-    sample: list = field(default_factory=list)  # (line, what happens, row), first rows
-    seconds: float = 0.0
-
-    @property
-    def ok(self):
-        return not (self.errors or self.general_errors or self.invalid)
-
-    @property
-    def imported(self):
-        """Rows written (or, in a dry run, that would be written)."""
-        return self.new + self.update
-
-    @property
-    def rows_per_second(self):
-        return round(self.total_rows / self.seconds) if self.seconds else 0
+    return ParsedFile(headers, table, line_numbers, fmt, encoding, delimiter)
 
 
 def new_resource(kind, parsed, progress=None):
@@ -226,14 +224,24 @@ def run_import(kind, parsed: ParsedFile, *, dry_run, progress=None) -> ImportRep
     Missions arrive not issued: no convocation, no état de frais."""
     started = time.perf_counter()
     resource = new_resource(kind, parsed, progress)
-    dataset = parsed.dataset
-    report = ImportReport(kind=kind, dry_run=dry_run, total_rows=len(dataset))
-    resource.match_headers(dataset)
-    missing = [c for c in resource.required_columns() if c not in dataset.headers]
-    report.ignored_columns = [h for h in dataset.headers if h not in resource.column_names()]
+    report = ImportReport(kind=kind, dry_run=dry_run, total_rows=len(parsed.rows))
+    headers = resource.matched_headers(parsed.headers)
+    missing = [c for c in resource.required_columns() if c not in headers]
+    report.ignored_columns = [h for h in headers if h not in resource.column_names()]
     if missing:
         report.general_errors.append(f"Colonnes obligatoires absentes : {', '.join(missing)}.")
         return report
+    if resource._meta.use_bulk:
+        bulk_import.import_rows(resource, headers, parsed.rows, report, dry_run=dry_run)
+    else:
+        _import_with_resource(resource, headers, parsed.dataset, report, dry_run=dry_run)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _import_with_resource(resource, headers, dataset, report, *, dry_run):
+    """The django-import-export import, row by row: for models whose save() does work."""
+    dataset.headers = headers
     try:
         result = resource.import_data(
             dataset,
@@ -243,24 +251,19 @@ def run_import(kind, parsed: ParsedFile, *, dry_run, progress=None) -> ImportRep
             rollback_on_validation_errors=True,
         )
     except DatabaseError as error:  # e.g. the same rows imported meanwhile by someone else
-        report.general_errors.append(
-            f"Erreur de la base de données, rien n'a été importé : {error}"
-        )
-        return report
+        report.general_errors.append(bulk_import.database_error_message(error))
+        return
     _fill_report(report, resource, result, dataset)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _fill_report(report, resource, result, dataset):
     totals = result.totals
     report.new, report.update, report.skip = totals["new"], totals["update"], totals["skip"]
     report.invalid = totals["invalid"] + totals["error"]
-    outcomes = {"new": "Création", "update": "Mise à jour", "skip": "Inchangée"}
     report.sample = [
-        (resource.line_of(number), outcomes[row.import_type], row.object_repr)
+        (resource.line_of(number), OUTCOMES[row.import_type], row.object_repr)
         for number, row in enumerate(result.rows[:SAMPLE_ROWS], start=1)
-        if row.import_type in outcomes
+        if row.import_type in OUTCOMES
     ]
     headers = dataset.headers
     for invalid in result.invalid_rows:
@@ -281,18 +284,21 @@ def _fill_report(report, resource, result, dataset):
 
 
 def export_file(kind, fmt, queryset=None):
-    """(content bytes, content type, file name) of an export; `kind` "modele-<import kind>"
-    gives an empty file with the import columns, to fill in."""
+    """(content bytes, content type, file name) of an export of `queryset` (all the rows by
+    default); `kind` "modele-<import kind>" gives an empty file with the import columns, to
+    fill in."""
+    native = fmt == "xlsx"
     if kind.startswith("modele-"):
         resource = IMPORT_KINDS[kind.removeprefix("modele-")].resource_class()
-        queryset = resource._meta.model.objects.none()
+        headers, rows = resource.get_export_headers(), ()
     else:
-        resource = EXPORT_KINDS[kind].resource_class()
-    dataset = resource.export(queryset, force_native_type=fmt == "xlsx")
-    dataset.title = kind[:31]
-    if fmt == "xlsx":
-        content = dataset.export("xlsx")
+        export = EXPORT_KINDS[kind]
+        headers, rows = exports.export_rows(
+            export.resource_class(), export.export, queryset, native
+        )
+    if native:
+        content = exports.xlsx_bytes(kind, headers, rows)
     else:
-        content = dataset.export("csv", delimiter=";").encode("utf-8-sig")
+        content = b"".join(exports.csv_chunks(headers, rows))
     name = f"{kind}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     return content, FORMATS[fmt], name

@@ -7,11 +7,19 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from missions.enums import PartStatus
-from missions.models import Activity, Mission
+from missions.enums import IntervenantCategory, IntervenantStatus, PartNature, PartStatus
+from missions.models import Activity, EtatDeFrais, FeePart, Mission, RateGroup, Session
 from missions.resource_base import escape_formula
+from missions.resources import EtatDeFraisResource
+from missions.services.convocations import issue_mission
 from missions.services.fees import recompute_part
-from missions.services.imports import export_file, read_file, run_import
+from missions.services.imports import (
+    EXPORT_KINDS,
+    IMPORT_KINDS,
+    export_file,
+    read_file,
+    run_import,
+)
 from tests.factories import (
     CentreFactory,
     IntervenantFactory,
@@ -196,3 +204,150 @@ def test_export_view__others_get_403(client, etats):
     client.force_login(chef_de_centre(Mission.objects.first().centre))
     response = client.get(reverse("missions_export", args=["etats-de-frais", "csv"]))
     assert response.status_code == 403
+
+
+# The streamed exports write what django-import-export wrote (services/exports.py).
+
+
+def resource_export(kind, fmt, queryset=None):
+    """The file as `resource.export()` and tablib wrote it before the streamed path: the
+    reference the streamed exports must match."""
+    if kind.startswith("modele-"):
+        resource = IMPORT_KINDS[kind.removeprefix("modele-")].resource_class()
+        queryset = resource._meta.model.objects.none()
+    else:
+        resource = EXPORT_KINDS[kind].resource_class()
+    dataset = resource.export(queryset, force_native_type=fmt == "xlsx")
+    dataset.title = kind[:31]
+    if fmt == "xlsx":
+        return dataset.export("xlsx")
+    return dataset.export("csv", delimiter=";").encode("utf-8-sig")
+
+
+def xlsx_cells(content):
+    """Sheet title, then each row's (value, type) of its non-empty cells: what a spreadsheet
+    reads back (an empty string and no cell read the same)."""
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = [
+        [(cell.value, cell.data_type) if cell.value not in (None, "") else None for cell in row]
+        for row in sheet.iter_rows()
+    ]
+    for row in rows:
+        while row and row[-1] is None:
+            row.pop()
+    return sheet.title, rows
+
+
+@pytest.fixture
+def variety(etats):
+    """Rows that exercise every column: names with a usage name or a formula, empty cells,
+    a second island, a particular rate group, an issued convocation, a reopened deadline, a
+    paid part, an état de frais without parts, decimal quantities and hours."""
+    corrector, oral = etats
+    poisoned = IntervenantFactory(
+        last_name='=HYPERLINK("http://evil.example")', first_name="@SUM(1)", usage_name="",
+        phone="+689 87 12 34 56", employer="-2+3", address="\t=1+1", birth_date=None,
+        work_commune=commune("Uturoa"), category=IntervenantCategory.HIGHER_EDUCATION,
+        status=IntervenantStatus.EXCLUDED,
+    )  # fmt: skip
+    married = IntervenantFactory(
+        usage_name="Tapu", civility="M.", home_commune=commune("Faa'a"),
+        address="Lot 3; route de Taravao\nBP 12", employer='Lycée "Paul-Gauguin"',
+    )  # fmt: skip
+    mission = MissionFactory(
+        intervenant=poisoned,
+        session=corrector.session,
+        epreuve="-Grand oral",
+        expected_quantity=Decimal("12.5"),
+        start_date=datetime.date(2026, 6, 18),
+        end_date=datetime.date(2026, 6, 19),
+        start_time=datetime.time(8, 15),
+        end_time=datetime.time(17, 45),
+        rate_group=RateGroup.objects.order_by("pk").first(),
+        centre=CentreFactory(commune=commune("Uturoa"), name="@Lycée d'Uturoa"),
+    )
+    issue_mission(mission, today=datetime.date(2026, 6, 1))
+    parts = FeePart.objects.filter(etat=mission.etat)
+    parts.filter(nature=PartNature.REMUNERATION).update(
+        status=PartStatus.PAID, amount=12_000, paid_on=datetime.date(2026, 7, 30)
+    )
+    parts.filter(nature=PartNature.TRAVEL).update(
+        status=PartStatus.PAID, amount=3_500, paid_on=datetime.date(2026, 8, 2)
+    )
+    EtatDeFrais.objects.filter(pk=mission.etat.pk).update(
+        deadline_override=datetime.date(2026, 9, 30)
+    )
+    EtatDeFrais.objects.filter(pk=oral.etat.pk).update(deadline_override=datetime.date(2026, 1, 1))
+    bare = MissionFactory(intervenant=married, start_date=datetime.date(2026, 6, 17))
+    EtatDeFrais.objects.create(mission=bare)  # no part yet
+    MissionFactory(intervenant=married, expected_quantity=Decimal("0.25"), epreuve="")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize(
+    "kind", ["intervenants", "missions", "etats-de-frais", "modele-missions", "modele-centres"]
+)
+def test_exports__same_file_as_the_resource_export(variety, kind, fmt):
+    content, _, _ = export_file(kind, fmt)
+
+    expected = resource_export(kind, fmt)
+    if fmt == "csv":
+        assert content.decode("utf-8-sig") == expected.decode("utf-8-sig")
+        assert content.startswith(b"\xef\xbb\xbf")
+    else:
+        assert xlsx_cells(content) == xlsx_cells(expected)
+
+
+def test_etats_de_frais_export__a_queryset_chooses_the_rows(variety):
+    session = Session.objects.get(name="Bac 2026, session de juin")
+    queryset = EtatDeFraisResource().get_queryset().filter(mission__session=session)
+
+    content, _, _ = export_file("etats-de-frais", "csv", queryset=queryset)
+
+    assert content == resource_export("etats-de-frais", "csv", queryset=queryset)
+    rows = read_csv(content)
+    assert len(rows) == 3 < EtatDeFrais.objects.count()
+    assert {row["Session"] for row in rows} == {session.name}
+    assert [row["Premier jour"] for row in rows] == ["16/06/2026", "18/06/2026", "20/06/2026"]
+
+
+def test_etats_de_frais_export__an_ordered_queryset_keeps_its_order(variety):
+    queryset = EtatDeFrais.objects.order_by("-mission__start_date")
+
+    rows = read_csv(export_file("etats-de-frais", "csv", queryset=queryset)[0])
+
+    days = [datetime.datetime.strptime(r["Premier jour"], "%d/%m/%Y") for r in rows]
+    assert days == sorted(days, reverse=True)
+
+
+def test_etats_de_frais_export__computed_columns(variety):
+    rows = read_csv(export_file("etats-de-frais", "csv")[0])
+
+    def row(column, value):
+        return next(r for r in rows if r[column] == value)
+
+    paid = row("Épreuve", "'-Grand oral")  # neutralised: a spreadsheet would compute it
+    assert paid["Intervenant"] == 'Madame @SUM(1) =HYPERLINK("HTTP://EVIL.EXAMPLE")'
+    assert paid["Saisie jusqu'au"] == "30/09/2026"  # reopened after the session's deadline
+    assert (paid["Rémunération — statut"], paid["Rémunération — montant (XPF)"]) == (
+        "Payé",
+        "12000",
+    )
+    assert (paid["Total (XPF)"], paid["Total (EUR, pour information)"]) == ("15500", "129,89")
+    assert paid["Payé le"] == "02/08/2026"  # the later of the two payments
+    oral = row("Type de mission", "Interrogation orale")
+    assert oral["Saisie jusqu'au"] == "31/08/2026"  # reopened until a date already past
+    bare = row("Premier jour", "17/06/2026")
+    assert bare["Rémunération — statut"] == bare["Déplacement — montant (XPF)"] == ""
+    assert (bare["Total (XPF)"], bare["Total (EUR, pour information)"]) == ("0", "0,00")
+    assert bare["Intervenant"].endswith(" TAPU")  # the usage name
+
+
+def test_exports__xlsx_header_is_bold_and_frozen(variety):
+    book = openpyxl.load_workbook(io.BytesIO(export_file("missions", "xlsx")[0]))
+    sheet = book.active
+
+    assert sheet.title == "missions"
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    assert isinstance(sheet["H2"].value, datetime.time) and sheet["H2"].is_date

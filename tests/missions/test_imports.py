@@ -360,6 +360,12 @@ def test_read_file__blank_lines_are_dropped_and_line_numbers_kept():
     assert result.line_numbers == [2, 5]
 
 
+def test_read_file__equal_cells_are_held_once():
+    result = read_file(b"A;B\nBac 2026;x\nBac 2026;y\n", "f.csv")
+    assert result.rows == [["Bac 2026", "x"], ["Bac 2026", "y"]]
+    assert result.rows[0][0] is result.rows[1][0]  # a big file repeats its sessions, dates...
+
+
 def test_read_file__row_limit():
     with pytest.raises(ImportFileError, match="Plus de 2 lignes"):
         read_file(b"A\n1\n2\n3\n", "f.csv", max_rows=2)
@@ -646,14 +652,17 @@ def test_missions__bulk_import_still_updates_wagtail_reference_index(
     }
 
 
-def test_missions__a_database_error_imports_nothing(reference, monkeypatch):
+def test_missions__a_database_error_imports_nothing(reference):
     from django.db import IntegrityError
 
-    def fail(*args, **kwargs):
-        raise IntegrityError("duplicate key value violates unique constraint")
+    def fail(execute, sql, params, many, context):
+        # The writes of the rows, whether INSERT or COPY.
+        if sql.lstrip().upper().startswith(('INSERT INTO "MISSIONS_MISSION"', 'COPY "MISSIONS_')):
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(Mission.objects, "bulk_create", fail)
-    report = run_import("missions", parsed(mission_rows(*reference, 10)), dry_run=False)
+    with connection.execute_wrapper(fail):
+        report = run_import("missions", parsed(mission_rows(*reference, 10)), dry_run=False)
     assert not report.ok
     assert "duplicate key" in report.general_errors[0]
     assert Mission.objects.count() == 0

@@ -28,11 +28,13 @@ pytestmark = pytest.mark.django_db
 @contextmanager
 def database_goes_away(table, after):
     """Every INSERT into `table` after the first `after` ones fails as if the server had
-    closed the connection (whether rows go one by one or in bulk batches)."""
+    closed the connection (whether rows go one by one, or in bulk batches of INSERT or
+    COPY)."""
     seen = {"inserts": 0}
+    writes = (f'INSERT INTO "{table}"'.upper(), f'COPY "{table}"'.upper())
 
     def wrapper(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith(f'INSERT INTO "{table}"'.upper()):
+        if sql.lstrip().upper().startswith(writes):
             seen["inserts"] += 1
             if seen["inserts"] > after:
                 raise OperationalError(

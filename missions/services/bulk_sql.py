@@ -1,0 +1,63 @@
+"""PostgreSQL bulk writes for the imports: COPY of new rows with keys taken from the
+table's sequence, and one UPDATE from arrays for changed rows. Both go through Django's
+cursor and its execute wrappers, so that instrumentation (and the tests' fault injection)
+sees them as any query."""
+
+import functools
+
+from django.db import connection
+
+
+def allocate_pks(model, count):
+    """`count` primary keys from the table's sequence (COPY returns none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def update_rows(model, attnames, rows):
+    """One UPDATE of the rows, (pk, *values in the order of `attnames`), from arrays: what
+    bulk_update() does with a CASE per row and column, ten times faster."""
+    quote = connection.ops.quote_name
+    fields = [model._meta.pk, *(model._meta.get_field(a) for a in attnames)]
+    names = [quote(f.column) for f in fields]
+    arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+    assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608 (names)
+        f"FROM unnest({arrays}) AS v({', '.join(names)}) WHERE t.{names[0]} = v.{names[0]}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+
+
+def copy_rows(model, attnames, rows, pks):
+    """COPY `rows` (tuples in the order of `attnames`, from any iterator: they are sent as
+    they come) into the model's table, each with the next of `pks`; returns the keys used.
+    The COPY statement goes through the connection's execute wrappers (instrumentation, the
+    tests' fault injection) as any query does."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(a).column) for a in attnames)
+    sql = (
+        f"COPY {quote(model._meta.db_table)} ({quote(model._meta.pk.column)}, {columns}) FROM STDIN"
+    )
+    used = []
+    with connection.cursor() as cursor:
+
+        def copy(sql, params, many, context):
+            with cursor.cursor.copy(sql) as stream:
+                for row in rows:
+                    pk = next(pks, None)
+                    if pk is None:
+                        raise RuntimeError("Not enough primary keys allocated for the rows.")
+                    stream.write_row((pk, *row))
+                    used.append(pk)
+
+        executor = copy
+        for wrapper in reversed(connection.execute_wrappers):
+            executor = functools.partial(wrapper, executor)
+        executor(sql, None, False, {"connection": connection, "cursor": cursor})
+    return used
