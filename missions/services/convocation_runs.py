@@ -1,13 +1,15 @@
 """Issuing a session's convocations in one run: a dry run lists what would be issued and
 what blocks; the real run (a background task) issues the missions, gives new accounts a
 first password, renders one PDF per intervenant plus a merged one for printing, and emails
-each intervenant. It works by chunks of intervenants (one transaction, one WeasyPrint
-document each): progress moves and cancelling stops it between two chunks."""
+each intervenant. It works by batches of intervenants (one transaction each, rendered as
+a few WeasyPrint documents side by side): progress moves and cancelling stops it between
+two batches."""
 
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -18,16 +20,16 @@ from ..enums import IntervenantStatus
 from ..models import ConvocationDocument, ConvocationRun, Mission, RunStatus
 from . import notifications
 from .accounts import issue_first_passwords, needs_first_password
-from .convocation_pdfs import Convocation, merge_chunks, render_chunk, split_chunk
+from .convocation_pdfs import Convocation, Renderer, merge_documents, split_document
 from .convocations import issue_missions
 from .fees import neighbour_map
 from .rulebook import RateBook
 
 logger = logging.getLogger("missions.convocations")
 
-# Intervenants per chunk: enough to share a document's fixed costs, few enough that the
-# progress moves and a cancellation is honoured within a few seconds.
-CHUNK_SIZE = 50
+# Intervenants per batch: enough to share each document's fixed costs, few enough that
+# the progress moves and a cancellation is honoured within a few seconds.
+BATCH_SIZE = 50
 
 
 @dataclass
@@ -126,7 +128,7 @@ def cancel_run(run):
 
 @task()
 def execute_run(run_id):
-    """The background task: issue, render, email, one chunk of intervenants at a time."""
+    """The background task: issue, render, email, one batch of intervenants at a time."""
     started = ConvocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, started_at=timezone.now()
     )
@@ -154,19 +156,19 @@ def _execute(run):
     for mission in missions:
         by_person[mission.intervenant].append(mission)
     people = list(by_person.items())
-    neighbours, chunks, done = neighbour_map(), [], 0
-    for start in range(0, len(people), CHUNK_SIZE):
-        if ConvocationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
-            ConvocationRun.objects.filter(pk=run.pk).update(
-                status=RunStatus.CANCELLED, finished_at=timezone.now(), done=done
-            )
-            return
-        chunk = _issue_chunk(run, people[start : start + CHUNK_SIZE], neighbours)
-        if chunk:
-            chunks.append(chunk)
-            done += sum(len(convocation.missions) for convocation in chunk.convocations)
-        ConvocationRun.objects.filter(pk=run.pk).update(done=done)
-    merged = merge_chunks(chunks)
+    neighbours, documents, done = neighbour_map(), [], 0
+    with Renderer(settings.CONVOCATION_PDF_PROCESSES) as renderer:
+        for start in range(0, len(people), BATCH_SIZE):
+            if ConvocationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+                ConvocationRun.objects.filter(pk=run.pk).update(
+                    status=RunStatus.CANCELLED, finished_at=timezone.now(), done=done
+                )
+                return
+            batch = _issue_batch(run, people[start : start + BATCH_SIZE], neighbours, renderer)
+            documents += batch
+            done += sum(len(c.missions) for document in batch for c in document.convocations)
+            ConvocationRun.objects.filter(pk=run.pk).update(done=done)
+    merged = merge_documents(documents)
     if merged:
         run.merged_pdf.save(f"convocations-{run.pk}.pdf", ContentFile(merged), save=False)
     ConvocationRun.objects.filter(pk=run.pk).update(
@@ -178,9 +180,10 @@ def _execute(run):
 
 
 @transaction.atomic
-def _issue_chunk(run, people, neighbours):
+def _issue_batch(run, people, neighbours, renderer):
     """Issue, render, store and notify some intervenants' convocations in one transaction:
-    no mission ends up issued, nor a first password set, without its PDF."""
+    no mission ends up issued, nor a first password set, without its PDF. Returns the
+    rendered documents."""
     issued = issue_missions(
         [mission for _, missions in people for mission in missions],
         user=run.created_by,
@@ -191,21 +194,22 @@ def _issue_chunk(run, people, neighbours):
         by_person[mission.intervenant_id].append(mission)
     people = [person for person, _ in people if by_person[person.pk]]  # none deleted since
     if not people:
-        return None
+        return []
     passwords = issue_first_passwords(person for person in people if needs_first_password(person))
-    chunk = render_chunk(
+    documents = renderer.render(
         [Convocation(p, by_person[p.pk], passwords.get(p.pk)) for p in people], run
     )
-    documents = []
-    for person, pdf in zip(people, split_chunk(chunk), strict=True):
-        document = ConvocationDocument(
+    pdfs = [pdf for document in documents for pdf in split_document(document)]
+    records = []
+    for person, pdf in zip(people, pdfs, strict=True):
+        record = ConvocationDocument(
             run=run, intervenant=person, with_first_password=person.pk in passwords
         )
-        document.pdf.save(f"convocation-{person.identifier}.pdf", ContentFile(pdf), save=False)
-        documents.append(document)
-    ConvocationDocument.objects.bulk_create(documents)
+        record.pdf.save(f"convocation-{person.identifier}.pdf", ContentFile(pdf), save=False)
+        records.append(record)
+    ConvocationDocument.objects.bulk_create(records)
     notifications.notify_convocations(issued, with_first_password=set(passwords))
-    return chunk
+    return documents
 
 
 def missions_to_issue(session, centre=None, activity=None):

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from missions.enums import PartNature, PartStatus
 from missions.models import ConvocationRun, FeePart, Notification, RunStatus
 from missions.services import convocation_runs
+from missions.services.convocation_pdfs import Renderer
 from missions.services.convocation_runs import cancel_run, create_run, plan_run
 from tests.factories import (
     CentreFactory,
@@ -154,25 +155,25 @@ def test_run__travel_part_sans_frais_under_the_home_commune_rule(session, centre
     assert FeePart.objects.get(nature=PartNature.TRAVEL).status == PartStatus.NO_FEES
 
 
-def test_cancel__stops_between_chunks(session, centre, monkeypatch):
-    monkeypatch.setattr(convocation_runs, "CHUNK_SIZE", 2)
+def test_cancel__stops_between_batches(session, centre, monkeypatch):
+    monkeypatch.setattr(convocation_runs, "BATCH_SIZE", 2)
     for index in range(5):
         MissionFactory(session=session, centre=centre, intervenant=person(last_name=f"P{index}"))
     run = ConvocationRun.objects.create(session=session, total=5, status=RunStatus.QUEUED)
     run.missions.set(session.missions.all())
-    original = convocation_runs.render_chunk
+    original = Renderer.render
     calls = []
 
     def render_then_cancel(*args, **kwargs):
         calls.append(1)
-        cancel_run(run)  # the DEC clicks "Annuler" while the first chunk renders
+        cancel_run(run)  # the DEC clicks "Annuler" while the first batch renders
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(convocation_runs, "render_chunk", render_then_cancel)
+    monkeypatch.setattr(Renderer, "render", render_then_cancel)
     convocation_runs.execute_run.call(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.CANCELLED
-    assert (run.done, len(calls)) == (2, 1)  # the chunk under way is finished, not the next
+    assert (run.done, len(calls)) == (2, 1)  # the batch under way is finished, not the next
     assert run.documents.count() == 2 and not run.merged_pdf
     assert session.missions.filter(issued_at__isnull=False).count() == 2
     assert Notification.objects.filter(kind="convocation").count() == 2
@@ -210,9 +211,9 @@ def pdf_pages(data):
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
-def chunked_run(session, centre, monkeypatch, missions_per_person):
-    """A run over several chunks (of 2 intervenants); returns it with the intervenants."""
-    monkeypatch.setattr(convocation_runs, "CHUNK_SIZE", 2)
+def batched_run(session, centre, monkeypatch, missions_per_person):
+    """A run over several batches (of 2 intervenants); returns it with the intervenants."""
+    monkeypatch.setattr(convocation_runs, "BATCH_SIZE", 2)
     people = []
     for index, count in enumerate(missions_per_person):
         people.append(person(last_name=f"Chunk{index}"))
@@ -231,11 +232,13 @@ def chunked_run(session, centre, monkeypatch, missions_per_person):
     return run, people
 
 
-def test_run__several_chunks_give_each_intervenant_only_their_own_pages(
-    session, centre, monkeypatch
+@pytest.mark.parametrize("processes", [1, 2])
+def test_run__several_batches_give_each_intervenant_only_their_own_pages(
+    session, centre, monkeypatch, settings, processes
 ):
-    # 16 missions fill more than one page: chunks mix one- and two-page convocations.
-    run, people = chunked_run(session, centre, monkeypatch, [1, 16, 2, 1, 3])
+    settings.CONVOCATION_PDF_PROCESSES = processes  # 2: documents laid out side by side
+    # 16 missions fill more than one page: documents mix one- and two-page convocations.
+    run, people = batched_run(session, centre, monkeypatch, [1, 16, 2, 1, 3])
     convocation_runs.execute_run.call(run.pk)
     run.refresh_from_db()
     assert (run.status, run.done) == (RunStatus.DONE, 23)
@@ -266,31 +269,31 @@ def test_run__several_chunks_give_each_intervenant_only_their_own_pages(
         assert intervenant.full_name in merged.pages[first].extract_text()  # the address
 
 
-def test_run__progress_moves_chunk_by_chunk(session, centre, monkeypatch):
-    run, _ = chunked_run(session, centre, monkeypatch, [1, 2, 1, 1, 1])
-    original, seen = convocation_runs.render_chunk, []
+def test_run__progress_moves_batch_by_batch(session, centre, monkeypatch):
+    run, _ = batched_run(session, centre, monkeypatch, [1, 2, 1, 1, 1])
+    original, seen = Renderer.render, []
 
-    def render_and_record(convocations, run_):
+    def render_and_record(renderer, convocations, run_):
         seen.append((ConvocationRun.objects.get(pk=run.pk).done, len(convocations)))
-        return original(convocations, run_)
+        return original(renderer, convocations, run_)
 
-    monkeypatch.setattr(convocation_runs, "render_chunk", render_and_record)
+    monkeypatch.setattr(Renderer, "render", render_and_record)
     convocation_runs.execute_run.call(run.pk)
     assert seen == [(0, 2), (3, 2), (5, 1)]
     run.refresh_from_db()
     assert (run.status, run.done, run.documents.count()) == (RunStatus.DONE, 6, 5)
 
 
-def test_run__a_failing_chunk_issues_nothing_without_its_pdf(session, centre, monkeypatch):
-    run, people = chunked_run(session, centre, monkeypatch, [1, 1, 1, 1])
-    original = convocation_runs.render_chunk
+def test_run__a_failing_batch_issues_nothing_without_its_pdf(session, centre, monkeypatch):
+    run, people = batched_run(session, centre, monkeypatch, [1, 1, 1, 1])
+    original = Renderer.render
 
-    def fail_on_second_chunk(convocations, run_):
+    def fail_on_second_batch(renderer, convocations, run_):
         if convocations[0].intervenant == people[2]:
             raise RuntimeError("WeasyPrint en panne")
-        return original(convocations, run_)
+        return original(renderer, convocations, run_)
 
-    monkeypatch.setattr(convocation_runs, "render_chunk", fail_on_second_chunk)
+    monkeypatch.setattr(Renderer, "render", fail_on_second_batch)
     with pytest.raises(RuntimeError):
         convocation_runs.execute_run.call(run.pk)
     run.refresh_from_db()
