@@ -71,6 +71,8 @@ class Renderer:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["weasyprint", __name__])
             self._pool = ProcessPoolExecutor(self.processes - 1, mp_context=context)
+            # Start the workers now: they load while the first batch is being issued.
+            self._pool.submit(os.getpid)
         return self
 
     def __exit__(self, *exc_info):

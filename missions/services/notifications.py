@@ -77,16 +77,10 @@ def on_transition(part, name, reason=""):
     )
 
 
-def notify_convocation(mission, first_password=False):
-    return queue(
-        "convocation", mission.intervenant, {"mission": mission, "first_password": first_password}
-    )
-
-
 def notify_convocations(missions, with_first_password):
-    """`notify_convocation` for a batch of missions: one insert, and one delivery (one mail
-    server session) once the surrounding transaction commits. `with_first_password` holds
-    the pks of the intervenants whose convocation carries a first password."""
+    """One convocation notice per mission, written in one insert and delivered together (one
+    mail server session) once the surrounding transaction commits. `with_first_password`
+    holds the pks of the intervenants whose convocation carries a first password."""
     notices = []
     for mission in missions:
         person = mission.intervenant
