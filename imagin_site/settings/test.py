@@ -1,4 +1,5 @@
-"""Test settings: fast hasher, in-memory mail and cache, plain static storage."""
+"""Test settings: fast hasher, in-memory mail and cache, plain static storage, PDFs laid out
+in the test process."""
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
@@ -7,6 +8,7 @@ SECRET_KEY = "test-only-key"  # noqa: S105 (tests only)
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CONVOCATION_PDF_PROCESSES = 1  # no worker processes to start (one test covers them)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -102,7 +102,8 @@ class CancelRunView(GestionnaireView, View):
         run = get_object_or_404(ConvocationRun, pk=pk)
         if cancel_run(run):
             messages.success(
-                request, "Annulation demandée : l'émission s'arrête après l'intervenant en cours."
+                request,
+                "Annulation demandée : l'émission s'arrête après le lot d'intervenants en cours.",
             )
         else:
             messages.error(request, "Cette émission n'est plus en cours : rien à annuler.")

@@ -1,7 +1,9 @@
 """Issuing a session's convocations in one run: a dry run lists what would be issued and
 what blocks; the real run (a background task) issues the missions, gives new accounts a
 first password, renders one PDF per intervenant plus a merged one for printing, and emails
-each intervenant. Cancelling stops it between two intervenants."""
+each intervenant. It works by batches of intervenants (one transaction each, rendered as
+a few WeasyPrint documents side by side): progress moves and cancelling stops it between
+two batches."""
 
 import logging
 from collections import defaultdict
@@ -11,19 +13,23 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
 from ..enums import IntervenantStatus
 from ..models import ConvocationDocument, ConvocationRun, Mission, RunStatus
 from . import notifications
-from .accounts import issue_first_password, needs_first_password
-from .convocations import issue_mission
+from .accounts import issue_first_passwords, needs_first_password
+from .convocation_pdfs import Convocation, Renderer, merge_documents, split_document
+from .convocations import issue_missions
 from .fees import neighbour_map
 from .rulebook import RateBook
 
 logger = logging.getLogger("missions.convocations")
+
+# Intervenants per batch: enough to share each document's fixed costs, few enough that
+# the progress moves and a cancellation is honoured within a few seconds.
+BATCH_SIZE = 50
 
 
 @dataclass
@@ -120,33 +126,9 @@ def cancel_run(run):
     return bool(updated)
 
 
-def render_convocation(intervenant, missions, first_password, run):
-    from weasyprint import HTML  # heavy import: only in the worker
-
-    html = render_to_string(
-        "missions/convocations/convocation_pdf.html",
-        {
-            "intervenant": intervenant,
-            "missions": missions,
-            "first_password": first_password,
-            "run": run,
-            "issued_on": timezone.localdate(),
-            "portal_url": f"{settings.WAGTAILADMIN_BASE_URL}/espace/",
-        },
-    )
-    return HTML(string=html).render()
-
-
-def _merge(documents):
-    if not documents:
-        return None
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
-
-
 @task()
 def execute_run(run_id):
-    """The background task: issue, render, email, one intervenant at a time."""
+    """The background task: issue, render, email, one batch of intervenants at a time."""
     started = ConvocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, started_at=timezone.now()
     )
@@ -167,34 +149,26 @@ def _execute(run):
     missions = (
         Mission.objects.filter(pk__in=run.missions.values("pk"))
         .with_related()
+        .select_related("intervenant__user", "intervenant__home_commune")
         .order_by("intervenant__last_name", "intervenant_id", "start_date")
     )
     by_person = defaultdict(list)
     for mission in missions:
         by_person[mission.intervenant].append(mission)
+    people = list(by_person.items())
     neighbours, documents, done = neighbour_map(), [], 0
-    for person, person_missions in by_person.items():
-        if ConvocationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
-            ConvocationRun.objects.filter(pk=run.pk).update(
-                status=RunStatus.CANCELLED, finished_at=timezone.now(), done=done
-            )
-            return
-        with transaction.atomic():
-            for mission in person_missions:
-                issue_mission(mission, user=run.created_by, neighbours=neighbours)
-            password = issue_first_password(person) if needs_first_password(person) else None
-            document = render_convocation(person, person_missions, password, run)
-            pdf = document.write_pdf()
-            record = ConvocationDocument(
-                run=run, intervenant=person, with_first_password=password is not None
-            )
-            record.pdf.save(f"convocation-{person.identifier}.pdf", ContentFile(pdf), save=True)
-            for mission in person_missions:
-                notifications.notify_convocation(mission, first_password=password is not None)
-        documents.append(document)
-        done += len(person_missions)
-        ConvocationRun.objects.filter(pk=run.pk).update(done=done)
-    merged = _merge(documents)
+    with Renderer(settings.CONVOCATION_PDF_PROCESSES) as renderer:
+        for start in range(0, len(people), BATCH_SIZE):
+            if ConvocationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+                ConvocationRun.objects.filter(pk=run.pk).update(
+                    status=RunStatus.CANCELLED, finished_at=timezone.now(), done=done
+                )
+                return
+            batch = _issue_batch(run, people[start : start + BATCH_SIZE], neighbours, renderer)
+            documents += batch
+            done += sum(len(c.missions) for document in batch for c in document.convocations)
+            ConvocationRun.objects.filter(pk=run.pk).update(done=done)
+    merged = merge_documents(documents)
     if merged:
         run.merged_pdf.save(f"convocations-{run.pk}.pdf", ContentFile(merged), save=False)
     ConvocationRun.objects.filter(pk=run.pk).update(
@@ -203,6 +177,39 @@ def _execute(run):
         finished_at=timezone.now(),
         done=done,
     )
+
+
+@transaction.atomic
+def _issue_batch(run, people, neighbours, renderer):
+    """Issue, render, store and notify some intervenants' convocations in one transaction:
+    no mission ends up issued, nor a first password set, without its PDF. Returns the
+    rendered documents."""
+    issued = issue_missions(
+        [mission for _, missions in people for mission in missions],
+        user=run.created_by,
+        neighbours=neighbours,
+    )
+    by_person = defaultdict(list)
+    for mission in issued:
+        by_person[mission.intervenant_id].append(mission)
+    people = [person for person, _ in people if by_person[person.pk]]  # none deleted since
+    if not people:
+        return []
+    passwords = issue_first_passwords(person for person in people if needs_first_password(person))
+    documents = renderer.render(
+        [Convocation(p, by_person[p.pk], passwords.get(p.pk)) for p in people], run
+    )
+    pdfs = [pdf for document in documents for pdf in split_document(document)]
+    records = []
+    for person, pdf in zip(people, pdfs, strict=True):
+        record = ConvocationDocument(
+            run=run, intervenant=person, with_first_password=person.pk in passwords
+        )
+        record.pdf.save(f"convocation-{person.identifier}.pdf", ContentFile(pdf), save=False)
+        records.append(record)
+    ConvocationDocument.objects.bulk_create(records)
+    notifications.notify_convocations(issued, with_first_password=set(passwords))
+    return documents
 
 
 def missions_to_issue(session, centre=None, activity=None):

@@ -3,10 +3,11 @@ reminder), through an outbox: the Notification row is written in the caller's tr
 then delivered after commit; what fails stays pending for `manage.py send_notifications`."""
 
 import logging
+from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -34,22 +35,27 @@ TRANSITION_NOTICES = {
 }
 
 
-def queue(kind, intervenant, context):
-    """Write the notice now; deliver it once the surrounding transaction commits."""
-    if not intervenant.email:
-        logger.warning("Pas de courriel pour %s : notification %s non envoyée", intervenant, kind)
-        return None
+def _notice(kind, intervenant, context):
     body = render_to_string(
         f"missions/emails/{kind}.txt",
         {"intervenant": intervenant, "base_url": settings.WAGTAILADMIN_BASE_URL, **context},
     )
-    notice = Notification.objects.create(
+    return Notification(
         recipient=intervenant.email,
         subject=SUBJECTS[kind],
         body=body,
         intervenant=intervenant,
         kind=kind,
     )
+
+
+def queue(kind, intervenant, context):
+    """Write the notice now; deliver it once the surrounding transaction commits."""
+    if not intervenant.email:
+        logger.warning("Pas de courriel pour %s : notification %s non envoyée", intervenant, kind)
+        return None
+    notice = _notice(kind, intervenant, context)
+    notice.save()
     transaction.on_commit(lambda: deliver([notice.pk]))
     return notice
 
@@ -71,32 +77,56 @@ def on_transition(part, name, reason=""):
     )
 
 
-def notify_convocation(mission, first_password=False):
-    return queue(
-        "convocation", mission.intervenant, {"mission": mission, "first_password": first_password}
-    )
+def notify_convocations(missions, with_first_password):
+    """One convocation notice per mission, written in one insert and delivered together (one
+    mail server session) once the surrounding transaction commits. `with_first_password`
+    holds the pks of the intervenants whose convocation carries a first password."""
+    notices = []
+    for mission in missions:
+        person = mission.intervenant
+        if not person.email:
+            logger.warning("Pas de courriel pour %s : notification convocation non envoyée", person)
+            continue
+        context = {"mission": mission, "first_password": person.pk in with_first_password}
+        notices.append(_notice("convocation", person, context))
+    Notification.objects.bulk_create(notices)
+    ids = [notice.pk for notice in notices]
+    if ids:
+        transaction.on_commit(lambda: deliver(ids))
+    return notices
 
 
 def deliver(ids=None, max_attempts=5):
     """Send pending notices (all, or those in `ids`); a failure is counted and logged,
     never raised: the status change it announces is already saved."""
-    pending = Notification.objects.pending(max_attempts)
+    pending = Notification.objects.pending(max_attempts).order_by("pk")  # oldest first
     if ids is not None:
         pending = pending.filter(pk__in=ids)
     sent = 0
-    for notice in pending:
-        try:
-            send_mail(notice.subject, notice.body, None, [notice.recipient])
-        except Exception as error:  # any transport error: keep it for a retry
-            notice.attempts += 1
-            notice.last_error = str(error)[:300]
-            notice.save(update_fields=["attempts", "last_error"])
-            logger.warning("Échec d'envoi de la notification %s : %s", notice.pk, error)
-        else:
-            notice.sent_at = timezone.now()
-            notice.attempts += 1
-            notice.save(update_fields=["sent_at", "attempts"])
-            sent += 1
+    # One mail server session for the whole batch rather than one per notice.
+    connection = get_connection()
+    try:
+        for notice in pending:
+            try:
+                connection.open()  # a no-op while the session is up
+                send_mail(
+                    notice.subject, notice.body, None, [notice.recipient], connection=connection
+                )
+            except Exception as error:  # any transport error: keep it for a retry
+                with suppress(Exception):
+                    connection.close()  # the next notice starts a fresh session
+                notice.attempts += 1
+                notice.last_error = str(error)[:300]
+                notice.save(update_fields=["attempts", "last_error"])
+                logger.warning("Échec d'envoi de la notification %s : %s", notice.pk, error)
+            else:
+                notice.sent_at = timezone.now()
+                notice.attempts += 1
+                notice.save(update_fields=["sent_at", "attempts"])
+                sent += 1
+    finally:
+        with suppress(Exception):
+            connection.close()
     return sent
 
 

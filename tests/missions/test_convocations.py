@@ -9,8 +9,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from missions.enums import PartNature, PartStatus
-from missions.models import ConvocationRun, FeePart, RunStatus
+from missions.models import ConvocationRun, FeePart, Notification, RunStatus
 from missions.services import convocation_runs
+from missions.services.convocation_pdfs import Renderer
 from missions.services.convocation_runs import cancel_run, create_run, plan_run
 from tests.factories import (
     CentreFactory,
@@ -154,24 +155,28 @@ def test_run__travel_part_sans_frais_under_the_home_commune_rule(session, centre
     assert FeePart.objects.get(nature=PartNature.TRAVEL).status == PartStatus.NO_FEES
 
 
-def test_cancel__stops_between_intervenants(session, centre, monkeypatch):
-    for index in range(3):
+def test_cancel__stops_between_batches(session, centre, monkeypatch):
+    monkeypatch.setattr(convocation_runs, "BATCH_SIZE", 2)
+    for index in range(5):
         MissionFactory(session=session, centre=centre, intervenant=person(last_name=f"P{index}"))
-    run = ConvocationRun.objects.create(session=session, total=3, status=RunStatus.QUEUED)
+    run = ConvocationRun.objects.create(session=session, total=5, status=RunStatus.QUEUED)
     run.missions.set(session.missions.all())
-    original = convocation_runs.render_convocation
+    original = Renderer.render
     calls = []
 
     def render_then_cancel(*args, **kwargs):
         calls.append(1)
-        cancel_run(run)  # the DEC clicks "Annuler" while the first PDF renders
+        cancel_run(run)  # the DEC clicks "Annuler" while the first batch renders
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(convocation_runs, "render_convocation", render_then_cancel)
+    monkeypatch.setattr(Renderer, "render", render_then_cancel)
     convocation_runs.execute_run.call(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.CANCELLED
-    assert (run.done, len(calls)) == (1, 1)
+    assert (run.done, len(calls)) == (2, 1)  # the batch under way is finished, not the next
+    assert run.documents.count() == 2 and not run.merged_pdf
+    assert session.missions.filter(issued_at__isnull=False).count() == 2
+    assert Notification.objects.filter(kind="convocation").count() == 2
 
 
 def test_admin_screens__gestionnaire_only(client, session, centre):
@@ -200,3 +205,105 @@ def test_admin_flow__dry_run_then_issue(client, session, centre, on_commit):
     assert "Terminée" in page and "1 / 1" in page
     pdf = client.get(reverse("missions_convocations:run_pdf", args=[run.pk]))
     assert pdf["Content-Type"] == "application/pdf"
+
+
+def pdf_pages(data):
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def batched_run(session, centre, monkeypatch, missions_per_person):
+    """A run over several batches (of 2 intervenants); returns it with the intervenants."""
+    monkeypatch.setattr(convocation_runs, "BATCH_SIZE", 2)
+    people = []
+    for index, count in enumerate(missions_per_person):
+        people.append(person(last_name=f"Chunk{index}"))
+        for day in range(count):
+            MissionFactory(
+                session=session,
+                centre=centre,
+                intervenant=people[-1],
+                epreuve=f"Épreuve {day}",
+                start_date=session.start_date.replace(day=1 + day),
+            )
+    run = ConvocationRun.objects.create(
+        session=session, total=sum(missions_per_person), status=RunStatus.QUEUED
+    )
+    run.missions.set(session.missions.all())
+    return run, people
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_run__several_batches_give_each_intervenant_only_their_own_pages(
+    session, centre, monkeypatch, settings, processes
+):
+    settings.CONVOCATION_PDF_PROCESSES = processes  # 2: documents laid out side by side
+    # 16 missions fill more than one page: documents mix one- and two-page convocations.
+    run, people = batched_run(session, centre, monkeypatch, [1, 16, 2, 1, 3])
+    convocation_runs.execute_run.call(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.done) == (RunStatus.DONE, 23)
+
+    page_counts = []
+    for intervenant in people:
+        with run.documents.get(intervenant=intervenant).pdf.open("rb") as handle:
+            pages = pdf_pages(handle.read())
+        page_counts.append(len(pages))
+        text = "\n".join(pages)
+        assert text.count("Identifiant :") == 1  # one convocation, its owner's
+        assert f"Identifiant : {intervenant.identifier}" in text
+        others = [p.identifier for p in people if p != intervenant]
+        assert not any(identifier in text for identifier in others)
+        for mission in intervenant.missions.all():
+            assert mission.convocation_number in text  # the number given at this issue
+    assert page_counts == [1, 2, 1, 1, 1]
+
+    with run.merged_pdf.open("rb") as handle:
+        merged = PdfReader(io.BytesIO(handle.read()))
+    assert len(merged.pages) == sum(page_counts)
+    assert [item.title for item in merged.outline] == [
+        f"Convocation — {p.full_name}" for p in people
+    ]
+    firsts = [merged.get_destination_page_number(item) for item in merged.outline]
+    assert firsts == [0, 1, 3, 4, 5]
+    for intervenant, first in zip(people, firsts, strict=True):
+        assert intervenant.full_name in merged.pages[first].extract_text()  # the address
+
+
+def test_run__progress_moves_batch_by_batch(session, centre, monkeypatch):
+    run, _ = batched_run(session, centre, monkeypatch, [1, 2, 1, 1, 1])
+    original, seen = Renderer.render, []
+
+    def render_and_record(renderer, convocations, run_):
+        seen.append((ConvocationRun.objects.get(pk=run.pk).done, len(convocations)))
+        return original(renderer, convocations, run_)
+
+    monkeypatch.setattr(Renderer, "render", render_and_record)
+    convocation_runs.execute_run.call(run.pk)
+    assert seen == [(0, 2), (3, 2), (5, 1)]
+    run.refresh_from_db()
+    assert (run.status, run.done, run.documents.count()) == (RunStatus.DONE, 6, 5)
+
+
+def test_run__a_failing_batch_issues_nothing_without_its_pdf(session, centre, monkeypatch):
+    run, people = batched_run(session, centre, monkeypatch, [1, 1, 1, 1])
+    original = Renderer.render
+
+    def fail_on_second_batch(renderer, convocations, run_):
+        if convocations[0].intervenant == people[2]:
+            raise RuntimeError("WeasyPrint en panne")
+        return original(renderer, convocations, run_)
+
+    monkeypatch.setattr(Renderer, "render", fail_on_second_batch)
+    with pytest.raises(RuntimeError):
+        convocation_runs.execute_run.call(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.done) == (RunStatus.FAILED, 2)
+    assert "WeasyPrint en panne" in run.error
+    issued = set(
+        session.missions.filter(issued_at__isnull=False).values_list("intervenant", flat=True)
+    )
+    assert issued == {people[0].pk, people[1].pk}
+    assert {d.intervenant_id for d in run.documents.all()} == issued
+    for intervenant in people[2:]:
+        intervenant.refresh_from_db()
+        assert intervenant.user is None and not intervenant.must_change_password

@@ -3,7 +3,9 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
+from django.test import override_settings
 
 from missions.enums import Actor, PartStatus
 from missions.models import Notification
@@ -57,6 +59,39 @@ def test_mail_server_failure__keeps_the_status_and_the_notice_for_a_retry(
     notice.refresh_from_db()
     assert notice.sent_at is not None
     assert len(mail.outbox) == 1
+
+
+class SessionCountingBackend(locmem.EmailBackend):
+    """The test mailbox, counting the mail server sessions opened."""
+
+    sessions = 0
+    connected = False
+
+    def open(self):
+        if self.connected:
+            return False
+        SessionCountingBackend.sessions += 1
+        self.connected = True
+        return True
+
+    def close(self):
+        self.connected = False
+
+
+@override_settings(EMAIL_BACKEND="tests.missions.test_notifications.SessionCountingBackend")
+def test_convocation_notices__queued_together_sent_in_one_mail_server_session(
+    django_capture_on_commit_callbacks,
+):
+    missions = [MissionFactory(epreuve=f"Épreuve {n}") for n in range(3)]
+    SessionCountingBackend.sessions = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        notices = notifications.notify_convocations(
+            missions, with_first_password={missions[0].intervenant_id}
+        )
+    assert Notification.objects.filter(kind="convocation", sent_at__isnull=False).count() == 3
+    assert [m.to for m in mail.outbox] == [[m.intervenant.email] for m in missions]
+    assert "premier mot de passe" in notices[0].body and "premier" not in notices[1].body
+    assert SessionCountingBackend.sessions == 1
 
 
 def test_deadline_reminder__once_per_file_within_the_window():

@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from missions.enums import IntervenantCategory, PartNature, PartStatus
-from missions.models import FeePart, Intervenant
-from missions.services.convocations import issue_mission, open_due_parts
+from missions.models import FeePart, Intervenant, Mission
+from missions.services.convocations import issue_mission, issue_missions, open_due_parts
 from missions.services.intervenants import create_intervenant_from_request, ensure_portal_account
 from tests.factories import IntervenantFactory, MissionFactory, commune
 
@@ -35,6 +37,25 @@ def test_issue_mission__twice_creates_nothing_more():
     issue_mission(mission)
     issue_mission(mission)
     assert FeePart.objects.filter(etat__mission=mission).count() == 2
+
+
+def test_issue_missions__a_batch_costs_the_same_queries_as_two_missions():
+    def issue(count):
+        missions = [MissionFactory(epreuve=f"Épreuve {n}") for n in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            issued = issue_missions(missions, today=datetime.date(2026, 6, 1))
+        return missions, issued, len(queries)
+
+    _, _, for_two = issue(2)
+    missions, issued, for_eight = issue(8)
+    assert for_eight == for_two
+    assert [m.pk for m in issued] == [m.pk for m in missions]  # the order given
+    for mission in issued:
+        assert mission.convocation_number == f"2026-{mission.pk:07d}"
+        assert mission.etat.parts.count() == 2
+        assert Mission.history.filter(id=mission.pk, history_type="~").count() == 1
+    assert issue_missions(missions) == issued  # idempotent: already issued, unchanged
+    assert FeePart.objects.filter(etat__mission__in=missions).count() == 16
 
 
 def test_open_due_parts__opens_entry_once_the_mission_started():
