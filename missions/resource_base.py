@@ -437,10 +437,11 @@ class ImportResource(resources.ModelResource):
         if not keys:
             return {}
         model = self._meta.model
-        attnames = self.key_attnames
-        filters = {f"{attname}__in": {key[i] for key in keys} for i, attname in enumerate(attnames)}
+        filters = [
+            among(attname, {key[i] for key in keys}) for i, attname in enumerate(self.key_attnames)
+        ]
         found = {}
-        for instance in model.objects.filter(**filters):
+        for instance in model.objects.filter(*filters):
             key = self.instance_key(instance)
             if key in keys:
                 found[key] = instance

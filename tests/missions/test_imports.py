@@ -655,9 +655,10 @@ def test_missions__bulk_import_still_updates_wagtail_reference_index(
 def test_missions__a_database_error_imports_nothing(reference):
     from django.db import IntegrityError
 
+    writes = ('INSERT INTO "MISSIONS_MISSION"', 'COPY "MISSIONS_MISSION"')
+
     def fail(execute, sql, params, many, context):
-        # The writes of the rows, whether INSERT or COPY.
-        if sql.lstrip().upper().startswith(('INSERT INTO "MISSIONS_MISSION"', 'COPY "MISSIONS_')):
+        if sql.lstrip().upper().startswith(writes):  # the rows, whether INSERT or COPY
             raise IntegrityError("duplicate key value violates unique constraint")
         return execute(sql, params, many, context)
 
