@@ -175,8 +175,8 @@ DEC_NOTIFICATION_EMAIL = env("DEC_NOTIFICATION_EMAIL", "dec@ac-polynesie.pf")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# Processes laying out convocation PDFs side by side during a run (the task worker and
-# helpers); more than the machine's cores is pointless.
+# Processes laying out convocation PDFs side by side during a run; 1: the task worker
+# itself. More than the machine's cores is pointless.
 CONVOCATION_PDF_PROCESSES = int(env("CONVOCATION_PDF_PROCESSES", "2"))
 
 # Wagtail
