@@ -7,7 +7,8 @@ import:   N missions from a CSV through services.imports (read_file + run_import
           like missions_mission (the limit).
 export:   N états de frais to CSV and XLSX through services.imports.export_file.
 convocations: N new missions issued by the convocation run (one PDF per intervenant plus
-          the merged PDF), the task body run in this process as a db_worker would.
+          the merged PDF), the task body run in this process as a db_worker would, with
+          its PDF helper processes (CONVOCATION_PDF_PROCESSES; their memory is not counted).
 """
 
 import csv

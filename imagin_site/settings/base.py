@@ -184,8 +184,8 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/espace/", "/django-admin/", "/documents/", "/media/"]
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# Processes laying out convocation PDFs side by side during a run (the task worker and
-# helpers); more than the machine's cores is pointless.
+# Processes laying out convocation PDFs side by side during a run; 1: the task worker
+# itself. More than the machine's cores is pointless.
 CONVOCATION_PDF_PROCESSES = int(env("CONVOCATION_PDF_PROCESSES", "2"))
 
 # Wagtail

@@ -1,9 +1,9 @@
 """Convocation PDFs in bulk. Rendering one WeasyPrint document per intervenant pays, each
 time, the style sheets, the fonts and the writing of the PDF (font subsetting): a run
-renders many intervenants as one document instead, each convocation starting a new page,
-cuts it into one PDF per intervenant with pypdf, and builds the merged PDF for printing
-from the documents' pages, without laying anything out twice. Layout itself (most of the
-cost) is pure Python: documents are laid out side by side in worker processes."""
+renders several intervenants as one document instead, each convocation starting a new
+page, cuts it into one PDF per intervenant with pypdf, and builds the merged PDF for
+printing from the documents' pages, without laying anything out twice. Layout itself (most
+of the cost) is pure Python: documents are laid out side by side in worker processes."""
 
 import gc
 import io
@@ -20,6 +20,9 @@ from pypdf.generic import NameObject, TextStringObject
 
 TEMPLATE = "missions/convocations/convocation_pdf.html"
 ANCHOR = "convocation-{}"  # the id of each convocation's <section> in TEMPLATE
+# Convocations per document when processes share the work: small enough for the share
+# to even out, large enough that each document's fixed costs stay small.
+SHARED_DOCUMENT_SIZE = 10
 
 
 @dataclass
@@ -37,16 +40,18 @@ class Convocation:
 
 @dataclass
 class Document:
-    """A rendered PDF of several convocations, and the pages of each one in it."""
+    """A rendered PDF of several convocations: the pages of each, and each one's own PDF."""
 
     pdf: bytes
     convocations: list
     page_ranges: list  # (first, stop) page indexes, one per convocation
+    files: list  # one PDF per convocation
 
 
-def lay_out(html):
-    """WeasyPrint's work on one document: its PDF, its page count and the first page of
-    each anchor. Runs in a worker process: takes and returns plain data only."""
+def lay_out(html, titles):
+    """Render a document of convocations (`titles`: theirs, in order) and cut it: returns
+    its PDF, the (first, stop) pages of each convocation and each one's own PDF. Runs in
+    worker processes: plain data in and out."""
     from weasyprint import HTML  # heavy import: only in the task worker
 
     # The boxes of a document live until it is written: the cyclic garbage collector would
@@ -60,67 +65,27 @@ def lay_out(html):
         for number, page in enumerate(document.pages):
             for anchor in page.anchors:
                 first_pages.setdefault(anchor, number)
-        return document.write_pdf(), len(document.pages), first_pages
+        pdf = document.write_pdf()
     finally:
         if collecting:
             gc.enable()
-
-
-class Renderer:
-    """Lays out documents side by side: in this process and in `processes - 1` worker
-    processes (threads would share one core). Use it as a context manager."""
-
-    def __init__(self, processes=1):
-        self.processes = max(1, min(processes, os.cpu_count() or 1))
-        self._pool = None
-
-    def __enter__(self):
-        if self.processes > 1:
-            # A fork server, not a fork of this process: the workers share none of its
-            # database connections or threads, and start with WeasyPrint already imported.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["weasyprint", __name__])
-            self._pool = ProcessPoolExecutor(self.processes - 1, mp_context=context)
-            # Start the workers now: they load while the first batch is being issued.
-            self._pool.submit(os.getpid)
-        return self
-
-    def __exit__(self, *exc_info):
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-
-    def render(self, convocations, run):
-        """The convocations as up to `processes` documents, in order."""
-        size = -(-len(convocations) // self.processes)  # ceiling division
-        parts = [convocations[start : start + size] for start in range(0, len(convocations), size)]
-        htmls = [_html(part, run) for part in parts]
-        # The workers take all documents but the first, which this process lays out meanwhile.
-        remote = [self._pool.submit(lay_out, html) for html in htmls[1:]] if self._pool else []
-        local = [lay_out(html) for html in htmls[: len(htmls) - len(remote)]]
-        results = [*local, *(future.result() for future in remote)]
-        return [_document(part, *result) for part, result in zip(parts, results, strict=True)]
-
-
-def _html(convocations, run):
-    return render_to_string(
-        TEMPLATE,
-        {
-            "convocations": convocations,
-            "run": run,
-            "issued_on": timezone.localdate(),
-            "portal_url": f"{settings.WAGTAILADMIN_BASE_URL}/espace/",
-        },
-    )
-
-
-def _document(convocations, pdf, page_count, first_pages):
-    starts = [first_pages.get(ANCHOR.format(index)) for index in range(len(convocations))]
-    ranges = list(zip(starts, [*starts[1:], page_count], strict=True))
+    starts = [first_pages.get(ANCHOR.format(index)) for index in range(len(titles))]
+    ranges = list(zip(starts, [*starts[1:], len(document.pages)], strict=True))
     # Cutting the document relies on the template: one page break before each convocation.
     if starts[0] != 0 or any(start is None or start >= stop for start, stop in ranges):
         raise RuntimeError("Convocations : chaque intervenant doit commencer une nouvelle page.")
-    return Document(pdf, list(convocations), ranges)
+    return pdf, ranges, _split(pdf, ranges, titles)
+
+
+def _split(pdf, ranges, titles):
+    reader = PdfReader(io.BytesIO(pdf))
+    producer, files = _producer(reader), []
+    for (start, stop), title in zip(ranges, titles, strict=True):
+        writer = PdfWriter()
+        for number in range(start, stop):
+            writer.add_page(reader.pages[number])
+        files.append(_write(writer, {"/Title": title, "/Producer": producer}))
+    return files
 
 
 def _write(writer, metadata):
@@ -135,16 +100,58 @@ def _producer(reader):
     return str((reader.metadata or {}).get("/Producer", "WeasyPrint"))
 
 
-def split_document(document):
-    """One PDF per convocation of the document, in order, holding only that one's pages."""
-    reader = PdfReader(io.BytesIO(document.pdf))
-    producer, files = _producer(reader), []
-    for convocation, (start, stop) in zip(document.convocations, document.page_ranges, strict=True):
-        writer = PdfWriter()
-        for number in range(start, stop):
-            writer.add_page(reader.pages[number])
-        files.append(_write(writer, {"/Title": convocation.title, "/Producer": producer}))
-    return files
+class Renderer:
+    """Lays out documents: here, or with `processes` > 1, side by side in that many worker
+    processes (threads would share one core). Use it as a context manager. As with any
+    process pool, the main module (manage.py) must import without side effects."""
+
+    def __init__(self, processes=1):
+        self.processes = max(1, min(processes, os.cpu_count() or 1))
+        self._pool = None
+
+    def __enter__(self):
+        if self.processes > 1:
+            # A fork server, not a fork of this process: the workers share none of its
+            # database connections or threads, and start with WeasyPrint already imported.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["weasyprint", __name__])
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
+            # Start the workers now: they load while the first batch is being issued.
+            for _ in range(self.processes):
+                self._pool.submit(os.getpid)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def render(self, convocations, run):
+        """The convocations as documents, in order: one, or with workers, documents of
+        SHARED_DOCUMENT_SIZE that each worker takes as soon as it is free."""
+        size = SHARED_DOCUMENT_SIZE if self._pool else len(convocations)
+        parts = [convocations[start : start + size] for start in range(0, len(convocations), size)]
+        htmls = [_html(part, run) for part in parts]
+        titles = [[convocation.title for convocation in part] for part in parts]
+        results = (
+            self._pool.map(lay_out, htmls, titles) if self._pool else map(lay_out, htmls, titles)
+        )
+        return [
+            Document(pdf, part, ranges, files)
+            for part, (pdf, ranges, files) in zip(parts, results, strict=True)
+        ]
+
+
+def _html(convocations, run):
+    return render_to_string(
+        TEMPLATE,
+        {
+            "convocations": convocations,
+            "run": run,
+            "issued_on": timezone.localdate(),
+            "portal_url": f"{settings.WAGTAILADMIN_BASE_URL}/espace/",
+        },
+    )
 
 
 def merge_documents(documents):

@@ -20,7 +20,7 @@ from ..enums import IntervenantStatus
 from ..models import ConvocationDocument, ConvocationRun, Mission, RunStatus
 from . import notifications
 from .accounts import issue_first_passwords, needs_first_password
-from .convocation_pdfs import Convocation, Renderer, merge_documents, split_document
+from .convocation_pdfs import Convocation, Renderer, merge_documents
 from .convocations import issue_missions
 from .fees import neighbour_map
 from .rulebook import RateBook
@@ -199,7 +199,7 @@ def _issue_batch(run, people, neighbours, renderer):
     documents = renderer.render(
         [Convocation(p, by_person[p.pk], passwords.get(p.pk)) for p in people], run
     )
-    pdfs = [pdf for document in documents for pdf in split_document(document)]
+    pdfs = [pdf for document in documents for pdf in document.files]
     records = []
     for person, pdf in zip(people, pdfs, strict=True):
         record = ConvocationDocument(

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from missions.enums import PartNature, PartStatus
 from missions.models import ConvocationRun, FeePart, Notification, RunStatus
-from missions.services import convocation_runs
+from missions.services import convocation_pdfs, convocation_runs
 from missions.services.convocation_pdfs import Renderer
 from missions.services.convocation_runs import cancel_run, create_run, plan_run
 from tests.factories import (
@@ -236,7 +236,9 @@ def batched_run(session, centre, monkeypatch, missions_per_person):
 def test_run__several_batches_give_each_intervenant_only_their_own_pages(
     session, centre, monkeypatch, settings, processes
 ):
-    settings.CONVOCATION_PDF_PROCESSES = processes  # 2: documents laid out side by side
+    # 2: two worker processes share the documents, one convocation each.
+    settings.CONVOCATION_PDF_PROCESSES = processes
+    monkeypatch.setattr(convocation_pdfs, "SHARED_DOCUMENT_SIZE", 1)
     # 16 missions fill more than one page: documents mix one- and two-page convocations.
     run, people = batched_run(session, centre, monkeypatch, [1, 16, 2, 1, 3])
     convocation_runs.execute_run.call(run.pk)
