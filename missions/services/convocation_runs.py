@@ -27,8 +27,8 @@ from .rulebook import RateBook
 
 logger = logging.getLogger("missions.convocations")
 
-# Intervenants per batch: enough to share each document's fixed costs, few enough that
-# the progress moves and a cancellation is honoured within a few seconds.
+# Intervenants per batch (one transaction): enough to keep the PDF processes busy, few
+# enough that the progress moves and a cancellation is honoured within a few seconds.
 BATCH_SIZE = 50
 
 
@@ -192,7 +192,8 @@ def _issue_batch(run, people, neighbours, renderer):
     by_person = defaultdict(list)
     for mission in issued:
         by_person[mission.intervenant_id].append(mission)
-    people = [person for person, _ in people if by_person[person.pk]]  # none deleted since
+    # Someone whose missions were all deleted since the run was queued gets nothing.
+    people = [person for person, _ in people if by_person[person.pk]]
     if not people:
         return []
     passwords = issue_first_passwords(person for person in people if needs_first_password(person))
@@ -209,6 +210,8 @@ def _issue_batch(run, people, neighbours, renderer):
         records.append(record)
     ConvocationDocument.objects.bulk_create(records)
     notifications.notify_convocations(issued, with_first_password=set(passwords))
+    for document in documents:
+        document.files.clear()  # stored; the run keeps only the pages, for the merged PDF
     return documents
 
 

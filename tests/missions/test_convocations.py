@@ -309,3 +309,14 @@ def test_run__a_failing_batch_issues_nothing_without_its_pdf(session, centre, mo
     for intervenant in people[2:]:
         intervenant.refresh_from_db()
         assert intervenant.user is None and not intervenant.must_change_password
+
+
+def test_lay_out__refuses_to_cut_when_a_convocation_does_not_start_a_page():
+    html = '<section id="convocation-0">A</section><section id="convocation-1">B</section>'
+    with pytest.raises(RuntimeError, match="nouvelle page"):
+        convocation_pdfs.lay_out(html, ["A", "B"])
+    pdf, ranges, files = convocation_pdfs.lay_out(
+        html.replace("<section id", '<section style="break-before: page" id'), ["A", "B"]
+    )
+    assert ranges == [(0, 1), (1, 2)] and len(PdfReader(io.BytesIO(pdf)).pages) == 2
+    assert [PdfReader(io.BytesIO(f)).metadata.title for f in files] == ["A", "B"]
