@@ -71,14 +71,22 @@ def test_from_import_to_payment_date(client, django_capture_on_commit_callbacks)
 
     # 3. The intervenant logs in with them, chooses a password, enters and validates.
     portal = Client()
-    portal.post(reverse("portal:login"), {"username": identifier, "password": password})
-    portal.post(reverse("portal:password_change"), {
+    # Each step must land where a person would: a failure then names its step.
+    login = portal.post(reverse("portal:login"), {"username": identifier, "password": password})
+    assert login.status_code == 302, login.content.decode()[:2000]
+    changed = portal.post(reverse("portal:password_change"), {
         "old_password": password, "new_password1": "Tiare-Tahiti-2026",
         "new_password2": "Tiare-Tahiti-2026"})  # fmt: skip
-    portal.post(reverse("portal:add_line", args=[mission.pk, "travail"]),
-                {"travail-date": day.isoformat(), "travail-quantity": "37"})  # fmt: skip
+    assert changed.status_code == 302, changed.content.decode()[:2000]
+    added = portal.post(reverse("portal:add_line", args=[mission.pk, "travail"]),
+                        {"travail-date": day.isoformat(), "travail-quantity": "37"})  # fmt: skip
+    assert added.status_code == 302, added.content.decode()[:2000]
     with django_capture_on_commit_callbacks(execute=True):
-        portal.post(reverse("portal:submit", args=[mission.pk]), {"certify": "on"})
+        submitted = portal.post(reverse("portal:submit", args=[mission.pk]), {"certify": "on"},
+                                follow=True)  # fmt: skip
+    assert "Votre saisie est validée" in submitted.content.decode(), [
+        str(m) for m in submitted.context["messages"]
+    ]
     parts = {p.nature: p for p in FeePart.objects.filter(etat__mission=mission)}
     assert parts[PartNature.REMUNERATION].status == PartStatus.VALIDATED_BY_INTERVENANT
     assert parts[PartNature.TRAVEL].status == PartStatus.NO_FEES  # nothing declared
