@@ -111,3 +111,18 @@ def test_payment_batch__create_export_download_pay(demo, log_in, page, screensho
 
     page.get_by_role("link", name="Mises en paiement").first.click()
     tall_screenshot(screenshot, page, "payment-batches")
+
+
+def test_missions_listing__bounded_count_and_status_filter(demo, log_in, page, screenshot,
+                                                           monkeypatch):  # fmt: skip
+    from missions import listing
+
+    monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 100)
+    log_in()
+    page.goto(page.url.split("/admin/")[0] + "/admin/snippets/missions/mission/")
+    assert page.get_by_text("Plus de 100 missions").first.is_visible()
+    screenshot(page, "staff-missions-listing-bounded")
+    page.goto(page.url.split("?")[0] + f"?remuneration={PartStatus.CONTROLLED}")
+    rows = page.locator("table.listing tbody tr")
+    assert rows.count() > 0
+    tall_screenshot(screenshot, page, "staff-missions-listing-filtered")
