@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from wagtail.models import Site
 
 from . import page_cache
+from .process_memo import VersionedMemo
 
-_kept = {}  # host -> (generation, SiteChrome)
+_memo = VersionedMemo(page_cache.generation)  # per host
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,12 @@ class SiteChrome:
 
 
 def site_chrome(request):
-    current = page_cache.generation()
     host = request.get_host() if request is not None else ""
-    kept = _kept.get(host)
-    if kept is not None and kept[0] == current:
-        return kept[1]
-    chrome = _load(request)
-    _kept[host] = (current, chrome)
-    return chrome
+    return _memo.get(host, lambda: _load(request))
 
 
 def forget():
-    _kept.clear()
+    _memo.clear()
 
 
 def _load(request):

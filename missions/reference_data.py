@@ -14,8 +14,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from home.process_memo import VersionedMemo
+
 VERSION_KEY = "missions:reference-data-version"
-_loaded = {}  # name -> (version, value)
 
 
 def version():
@@ -27,24 +28,21 @@ def version():
     return current
 
 
+_memo = VersionedMemo(version)
+
+
 def bump():
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def cached(name, load):
     """`load()`'s value, reused while the version is unchanged. Treat it as read-only."""
-    current = version()
-    hit = _loaded.get(name)
-    if hit is not None and hit[0] == current:
-        return hit[1]
-    value = load()
-    _loaded[name] = (current, value)
-    return value
+    return _memo.get(name, load)
 
 
 def forget():
     """Drop this process's copies (tests roll back writes without any signal)."""
-    _loaded.clear()
+    _memo.clear()
 
 
 def _changed(**kwargs):
