@@ -1,3 +1,5 @@
+import re
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -8,10 +10,16 @@ from wagtail.models import Page, Site
 RESULTS_PER_PAGE = 10
 
 
+def search_terms(text):
+    """The words of a query: quotes, operators and control characters mean nothing to a
+    reader and break some backends' query syntax (SQLite FTS on a lone \")."""
+    return " ".join(re.sub(r"[^\w'’-]+", " ", text[:200]).split())
+
+
 @require_GET
 def search(request):
     """Full-text search over the live public pages of the site."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = search_terms(request.GET.get("q", ""))
     results = None
     if query:
         site = Site.find_for_request(request)

@@ -7,10 +7,15 @@ class MissionsConfig(AppConfig):
     verbose_name = "Missions et états de frais"
 
     def ready(self):
+        from imagin_site.csp import nonce_wagtail_choosers
+        from imagin_site.spreadsheets import protect_wagtail_exports
+
         from . import reference_data
         from .roles import sync_role_groups
 
         reference_data.connect_signals()
+        protect_wagtail_exports()
+        nonce_wagtail_choosers()
 
         # Run once, after the last app's migrations, when every permission exists.
         post_migrate.connect(sync_role_groups, dispatch_uid="missions.sync_role_groups")

@@ -25,8 +25,8 @@ from django_tasks import task
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-# Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from imagin_site.spreadsheets import FORMULA_TRIGGERS, escape_formula
+
 # "+689 87 12 34 56" or "-5" are values, not formulas: a spreadsheet computes nothing.
 SIGNED_NUMBER = re.compile(r"^[+-] ?\d[\d .,\u00a0\u202f]*$")
 FORMULA_ERROR = (
@@ -52,13 +52,6 @@ def is_formula(value) -> bool:
     if not (value.startswith(FORMULA_TRIGGERS) or stripped.startswith(FORMULA_TRIGGERS)):
         return False
     return not SIGNED_NUMBER.match(stripped)
-
-
-def escape_formula(value):
-    """A leading apostrophe makes spreadsheets show the cell as text instead of running it."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def normalise_key(text) -> str:

@@ -4,7 +4,6 @@ import logging
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from imagin_site import rate_limits
+from imagin_site.rate_limits import client_ip
 from missions.models import Intervenant
 
 from .models import IntervenantRequest, RequestStatus
@@ -27,22 +28,12 @@ class RequestAlreadyDecided(Exception):
     """The request was accepted or refused in the meantime (another tab, another gestionnaire)."""
 
 
-def client_ip(request):
-    """The client address as seen by Django (the proxy must set REMOTE_ADDR in production)."""
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def allow_submission(request):
     """Count a submission from this IP; False once the limit of the window is reached."""
     limit = getattr(settings, "INTERVENANT_REQUEST_RATE_LIMIT", RATE_LIMIT)
-    key = f"intervenant-request:ip:{client_ip(request)}"
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    return count <= limit
+    return rate_limits.hit(
+        "intervenant-request", client_ip(request), limit=limit, window=RATE_WINDOW
+    )
 
 
 def duplicate_message(*, last_name, first_name, birth_date, email):

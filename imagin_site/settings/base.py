@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "imagin_site.csp.AreaCSPMiddleware",
     "home.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous public pages: after the headers above, before sessions and authentication.
@@ -84,10 +84,13 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "imagin_site.request_guard.RejectNulBytesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "imagin_site.private_responses.PrivateResponseMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "missions.two_factor.StaffTwoFactorMiddleware",
+    "missions.scoped_admin.ScopedAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -197,6 +200,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "ods"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatar fetched from gravatar.com: the admin sends no address hash out, and its CSP
+# loads images from this site only (the default avatar is a static file).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # DSFR: its SRI hashes break once the manifest storage rewrites the CSS.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
@@ -236,9 +242,9 @@ LOGGING = {
 # purpose (DSFR's current rule: mark optional fields).
 warnings.filterwarnings("ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL")
 
-# Content-Security-Policy: enforced on the public site and the portal, report-only on the
-# Wagtail admin, whose own inline scripts it would block. Scripts are files from 'self' only,
-# with no nonce (templates/dsfr/global_js.html): a cached page carries no per-request value.
+# Content-Security-Policy, one per area, both enforced (imagin_site.csp.AreaCSPMiddleware).
+# Public site and portal: scripts are files from 'self' only, with no nonce
+# (templates/dsfr/global_js.html): a cached page carries no per-request value.
 CSP_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF],
@@ -251,9 +257,17 @@ CSP_DIRECTIVES = {
     "base-uri": [SELF],
     "object-src": [NONE],
 }
-CONTENT_SECURITY_POLICY = {"EXCLUDE_URL_PREFIXES": ["/admin/"], "DIRECTIVES": CSP_DIRECTIVES}
-CONTENT_SECURITY_POLICY_REPORT_ONLY = {
-    "DIRECTIVES": {**CSP_DIRECTIVES, "script-src": [SELF, "'unsafe-inline'"]}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+# The Wagtail admin: its own inline scripts carry the response's nonce; inline styles remain
+# (style attributes throughout Wagtail's templates); previews are framed by the admin itself.
+ADMIN_CSP_DIRECTIVES = {
+    **CSP_DIRECTIVES,
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

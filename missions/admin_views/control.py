@@ -14,6 +14,7 @@ from wagtail import hooks
 
 from ..enums import EDITABLE_STATUSES, Actor, PartNature, PartStatus
 from ..models import Archipelago, Centre, EtatDeFrais, FeePart, Session, TravelLeg
+from ..params import parse_date, parse_pk, pks
 from ..services.anomalies import activity_medians, anomalies
 from ..services.entry import EntryError, reopen_entry
 from ..services.lifecycle import TransitionError, transition
@@ -26,14 +27,14 @@ DECISIONS = {"send_back": "Renvoyer pour correction", "reject": "Rejeter", "canc
 
 def filtered_parts(params, statuses):
     parts = FeePart.objects.filter(status__in=statuses)
-    if params.get("session", "").isdigit():
-        parts = parts.filter(etat__mission__session_id=int(params["session"]))
-    if params.get("centre", "").isdigit():
-        parts = parts.filter(etat__mission__centre_id=int(params["centre"]))
+    if session := parse_pk(params.get("session")):
+        parts = parts.filter(etat__mission__session_id=session)
+    if centre := parse_pk(params.get("centre")):
+        parts = parts.filter(etat__mission__centre_id=centre)
     if params.get("nature") in PartNature.values:
         parts = parts.filter(nature=params["nature"])
-    if params.get("archipel", "").isdigit():
-        parts = parts.filter(etat__mission__centre__island__archipelago_id=int(params["archipel"]))
+    if archipelago := parse_pk(params.get("archipel")):
+        parts = parts.filter(etat__mission__centre__island__archipelago_id=archipelago)
     return parts
 
 
@@ -89,7 +90,7 @@ class ControlView(GestionnaireView, TemplateView):
         if action == "control_selected":
             self.control_selected(request)
         elif action in DECISIONS:
-            part = get_object_or_404(FeePart, pk=request.POST.get("part"))
+            part = get_object_or_404(FeePart, pk=parse_pk(request.POST.get("part")))
             try:
                 transition(
                     part,
@@ -103,21 +104,25 @@ class ControlView(GestionnaireView, TemplateView):
                 messages.error(request, str(error))
         elif action == "reopen":
             etat = get_object_or_404(
-                EtatDeFrais.objects.select_related("mission__session"), pk=request.POST.get("etat")
+                EtatDeFrais.objects.select_related("mission__session"),
+                pk=parse_pk(request.POST.get("etat")),
             )
-            try:
-                until = datetime.date.fromisoformat(request.POST.get("until", ""))
-                reopen_entry(etat, until, request.user)
-                messages.success(request, f"Saisie rouverte jusqu'au {until:%d/%m/%Y}.")
-            except ValueError:
-                messages.error(request, "Date de réouverture invalide.")
-            except EntryError as error:
-                messages.error(request, str(error))
+            until = parse_date(request.POST.get("until"))
+            if until is None:
+                messages.error(
+                    request, "Date de réouverture invalide (format attendu : AAAA-MM-JJ)."
+                )
+            else:
+                try:
+                    reopen_entry(etat, until, request.user)
+                    messages.success(request, f"Saisie rouverte jusqu'au {until:%d/%m/%Y}.")
+                except EntryError as error:
+                    messages.error(request, str(error))
         return redirect(f"{reverse('missions_control')}?{request.GET.urlencode()}")
 
     @staticmethod
     def control_selected(request):
-        ids = [int(i) for i in request.POST.getlist("parts") if i.isdigit()]
+        ids = pks(request.POST.getlist("parts"))
         done, errors = 0, []
         for part in FeePart.objects.filter(pk__in=ids):
             try:

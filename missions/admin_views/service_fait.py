@@ -2,7 +2,7 @@
 with the declared quantities, attests them one by one or all at once, corrects a quantity
 with a comment, or sends a file back with a reason. Gestionnaires see every centre."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch
@@ -14,8 +14,15 @@ from wagtail.admin.menu import MenuItem
 
 from ..enums import Actor, PartNature, PartStatus
 from ..models import Centre, FeePart, Mission, Session
+from ..params import parse_date, parse_pk, pks
 from ..permissions import is_chef_de_centre, is_gestionnaire
-from ..services.attestation import AttestationError, attest, attest_many, send_back
+from ..services.attestation import (
+    AttestationError,
+    attest,
+    attest_many,
+    parse_quantity,
+    send_back,
+)
 from .base import CentreStaffView
 
 MAX_ROWS = 400
@@ -33,12 +40,12 @@ class ServiceFaitView(CentreStaffView, TemplateView):
     def missions(self):
         params = self.request.GET
         missions = Mission.objects.visible_to(self.request.user).issued().with_related()
-        if params.get("centre", "").isdigit():
-            missions = missions.filter(centre_id=int(params["centre"]))
-        if params.get("session", "").isdigit():
-            missions = missions.filter(session_id=int(params["session"]))
-        if params.get("date"):
-            missions = missions.filter(start_date__lte=params["date"], end_date__gte=params["date"])
+        if centre := parse_pk(params.get("centre")):
+            missions = missions.filter(centre_id=centre)
+        if session := parse_pk(params.get("session")):
+            missions = missions.filter(session_id=session)
+        if day := parse_date(params.get("date")):
+            missions = missions.filter(start_date__lte=day, end_date__gte=day)
         if params.get("vue") != "tous":
             missions = missions.filter(etat__parts__status=PartStatus.VALIDATED_BY_INTERVENANT)
         parts = FeePart.objects.order_by("-nature").prefetch_related("worklines")
@@ -86,7 +93,7 @@ class ServiceFaitView(CentreStaffView, TemplateView):
         visible = Mission.objects.visible_to(request.user).issued().select_related("etat")
         actor = actor_for(request.user)
         if action == "attest_selected":
-            ids = [int(i) for i in request.POST.getlist("missions") if i.isdigit()]
+            ids = pks(request.POST.getlist("missions"))
             done, failed = attest_many(visible.filter(pk__in=ids), request.user, actor)
             if done:
                 messages.success(request, f"Service fait attesté pour {len(done)} mission(s).")
@@ -95,7 +102,7 @@ class ServiceFaitView(CentreStaffView, TemplateView):
             if not ids:
                 messages.warning(request, "Cochez au moins une mission.")
         elif action in ("attest_one", "send_back"):
-            mission = get_object_or_404(visible, pk=request.POST.get("mission"))
+            mission = get_object_or_404(visible, pk=parse_pk(request.POST.get("mission")))
             try:
                 if action == "attest_one":
                     attest(
@@ -118,12 +125,10 @@ class ServiceFaitView(CentreStaffView, TemplateView):
         corrections = {}
         for key, value in request.POST.items():
             if key.startswith("quantity-") and value.strip():
-                try:
-                    corrections[int(key.removeprefix("quantity-"))] = Decimal(
-                        value.replace(",", ".")
-                    )
-                except (ValueError, InvalidOperation) as error:
-                    raise AttestationError(f"Quantité illisible : « {value} ».") from error
+                line = parse_pk(key.removeprefix("quantity-"))
+                if line is None:
+                    raise AttestationError("Ligne de saisie inconnue.")
+                corrections[line] = parse_quantity(value)
         return corrections
 
 

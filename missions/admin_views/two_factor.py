@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.views import View
@@ -18,12 +19,15 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .. import two_factor
+from ..params import parse_pk
 from .base import forbidden
 
 TEMPLATES = "missions/two_factor/"
 
 
 class TokenForm(forms.Form):
+    """The code typed at verification: the app's code, or a recovery code."""
+
     token = forms.CharField(
         label="Code à 6 chiffres (ou code de secours à 8 chiffres)",
         max_length=12,
@@ -34,6 +38,14 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return self.cleaned_data["token"].replace(" ", "")
+
+
+class EnrolmentTokenForm(TokenForm):
+    """At enrolment there are no recovery codes yet: only the app's code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = "Code à 6 chiffres affiché par l'application"
 
 
 def qr_svg(url):
@@ -53,16 +65,33 @@ class StaffOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def verified_session(request, device):
+    """Mark the session verified with `device` under a new session key: an id seen before
+    the second factor (the password step) is worth nothing after it. The wrong tries of the
+    user's other devices are forgotten: a recovery code that matched was first tried, and
+    failed, as an app code."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    two_factor.unlock(request.user)
+
+
 class SetupView(StaffOnlyMixin, View):
-    def get(self, request, form=None):
-        if user_has_device(request.user) and not request.user.is_verified():
+    """Enrolment, for an account without a device. An enrolled account that has not typed
+    its code is sent to verification, whatever the method."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and user_has_device(user) and not user.is_verified():
             return redirect("two_factor_verify")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, form=None):
         device = two_factor.pending_totp_device(request.user)
         return render(
             request,
             TEMPLATES + "setup.html",
             {
-                "form": form or TokenForm(),
+                "form": form or EnrolmentTokenForm(),
                 "qr": qr_svg(device.config_url),
                 "secret": device.config_url.split("secret=")[1].split("&")[0],
                 "next": two_factor.safe_next(request, reverse("wagtailadmin_home")),
@@ -71,10 +100,10 @@ class SetupView(StaffOnlyMixin, View):
 
     def post(self, request):
         device = two_factor.pending_totp_device(request.user)
-        form = TokenForm(request.POST)
+        form = EnrolmentTokenForm(request.POST)
         if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
             codes = two_factor.confirm_enrolment(request.user, device)
-            otp_login(request, device)
+            verified_session(request, device)
             return render(
                 request,
                 TEMPLATES + "recovery_codes.html",
@@ -93,6 +122,11 @@ class SetupView(StaffOnlyMixin, View):
 
 
 class VerifyView(StaffOnlyMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and two_factor.is_locked(request.user):
+            return render(request, TEMPLATES + "locked.html", status=403)
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, form=None):
         if not user_has_device(request.user):
             return redirect("two_factor_setup")
@@ -107,23 +141,38 @@ class VerifyView(StaffOnlyMixin, View):
 
     def post(self, request):
         form = TokenForm(request.POST)
+        wait = two_factor.seconds_to_wait(request.user)
+        if wait:
+            # The code is not even tried: a right one would be refused during the delay.
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(
+                None,
+                f"Trop de codes incorrects : patientez {wait} seconde{pluralize(wait)} "
+                "avant de saisir un nouveau code.",
+            )
+            return self.get(request, form)
         if form.is_valid():
             device = match_token(request.user, form.cleaned_data["token"])
             if device is not None:
-                otp_login(request, device)
+                verified_session(request, device)
                 if device.persistent_id.startswith("otp_static"):
                     left = two_factor.remaining_recovery_codes(request.user)
                     messages.warning(request, f"Code de secours utilisé : il vous en reste {left}.")
                 return redirect(two_factor.safe_next(request, reverse("wagtailadmin_home")))
+            if two_factor.is_locked(request.user):
+                return render(request, TEMPLATES + "locked.html", status=403)
             form.add_error("token", "Code incorrect ou déjà utilisé.")
         return self.get(request, form)
 
 
 class ResetView(View):
-    """Administrators list staff accounts and reset a colleague's second factor."""
+    """Administrators, with their own second factor verified, list staff accounts and reset
+    a colleague's second factor (audited, and told to the owner by email)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_authenticated and request.user.is_superuser):
+        user = request.user
+        if not (user.is_authenticated and user.is_superuser and user.is_verified()):
             return forbidden(request, "Réservé aux administrateurs.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -138,10 +187,27 @@ class ResetView(View):
         return render(request, TEMPLATES + "reset.html", {"rows": rows})
 
     def post(self, request):
-        user = get_object_or_404(get_user_model(), pk=request.POST.get("user"))
-        two_factor.reset_devices(user)
-        messages.success(request, f"Double authentification réinitialisée pour {user}.")
+        user = get_object_or_404(get_user_model(), pk=parse_pk(request.POST.get("user")))
+        two_factor.reset_second_factor(user, by=request.user)
+        messages.success(
+            request,
+            f"Double authentification réinitialisée pour {user} ; un courriel l'en informe.",
+        )
         return redirect("two_factor_reset")
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(
+        two_factor.RESET_ACTION,
+        "Double authentification réinitialisée",
+        "Double authentification réinitialisée",
+    )
+    actions.register_action(
+        two_factor.UNLOCK_ACTION,
+        "Double authentification débloquée",
+        "Double authentification débloquée",
+    )
 
 
 @hooks.register("register_admin_urls")

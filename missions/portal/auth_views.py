@@ -7,6 +7,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse, reverse_lazy
 
+from imagin_site import rate_limits
+
+from ..two_factor import is_staff_user
 from .access import current_intervenant
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
@@ -61,12 +64,41 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return context
 
 
+# Reset requests allowed per hour: for one address (a mailbox is not flooded) and from one
+# client (addresses are not probed or mailed in bulk).
+RESETS_PER_ADDRESS = 3
+RESETS_PER_CLIENT = 10
+RESET_WINDOW = 60 * 60
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "missions/portal/password_reset.html"
     form_class = PasswordResetForm
     email_template_name = "missions/portal/emails/password_reset.txt"
     subject_template_name = "missions/portal/emails/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password_reset_done")
+
+    def form_valid(self, form):
+        by_client = rate_limits.hit(
+            "password-reset:client",
+            rate_limits.client_ip(self.request),
+            limit=RESETS_PER_CLIENT,
+            window=RESET_WINDOW,
+        )
+        by_address = rate_limits.hit(
+            "password-reset:address",
+            form.cleaned_data["email"],
+            limit=RESETS_PER_ADDRESS,
+            window=RESET_WINDOW,
+        )
+        if not (by_client and by_address):
+            form.add_error(
+                None,
+                "Trop de demandes de réinitialisation : réessayez dans une heure. Si le "
+                "courriel n'arrive pas, vérifiez vos indésirables ou contactez la DEC.",
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -77,6 +109,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "missions/portal/password_reset_confirm.html"
     form_class = SetPasswordForm
     success_url = reverse_lazy("portal:password_reset_complete")
+
+    def get_user(self, uidb64):
+        """A staff account's link (from the admin's own flow) is not valid here."""
+        user = super().get_user(uidb64)
+        if user is None or is_staff_user(user):
+            return None
+        return user
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -10,6 +10,7 @@ from home.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
 from ..enums import FARE_MODES, KM_MODES, MealKind, PartNature, TravelMode, Unit
 from ..models import Commune, DossierFinancier, MealLine, NightLine, TravelLeg, WorkLine
 from ..services.entry import allowed_dates
+from ..two_factor import is_staff_user
 
 MAX_KM_PER_LEG = 400  # Tahiti's coast road is about 120 km round
 MAX_FARE = 300_000  # well above an economy return flight to the Marquises
@@ -45,10 +46,18 @@ class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
 
 
 class PasswordResetForm(BaseForm, auth_forms.PasswordResetForm):
+    """Intervenants only: a staff account's password is reset through the admin's own flow,
+    never from the portal (its link would bypass nothing, but it must not exist at all)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Adresse électronique connue de la DEC"
         self.refresh_fields()
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if getattr(user, "intervenant", None) is not None and not is_staff_user(user):
+                yield user
 
 
 class ReceiptField(forms.FileField):

@@ -24,6 +24,7 @@ from ..models import (
     TravelLeg,
     WorkLine,
 )
+from ..params import parse_pk
 from ..services.entry import EntryError, delete_line, save_line, submit
 from .access import IntervenantRequiredMixin
 from .forms import LINE_FORMS, SubmitForm
@@ -48,10 +49,10 @@ class MissionListView(IntervenantRequiredMixin, TemplateView):
             .prefetch_related(Prefetch("etat__parts", queryset=FeePart.objects.order_by("-nature")))
             .order_by("-session__start_date", "session_id", "start_date")
         )
-        session_id = self.request.GET.get("session") or ""
+        session_id = parse_pk(self.request.GET.get("session"))
         status = self.request.GET.get("statut") or ""
-        if session_id.isdigit():
-            missions = missions.filter(session_id=int(session_id))
+        if session_id:
+            missions = missions.filter(session_id=session_id)
         if status in PartStatus.values:
             missions = missions.filter(etat__parts__status=status).distinct()
         missions = list(missions)
@@ -74,7 +75,7 @@ class MissionListView(IntervenantRequiredMixin, TemplateView):
             .distinct()
             .order_by("-start_date"),
             statuses=PartStatus.choices,
-            selected_session=session_id,
+            selected_session=str(session_id or ""),
             selected_status=status,
             today=today,
         )

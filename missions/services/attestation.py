@@ -1,7 +1,7 @@
 """Service fait: the chef de centre (or the DEC) attests what an intervenant validated,
 possibly correcting the quantities, or sends the file back with a reason."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
@@ -13,6 +13,26 @@ from .lifecycle import TransitionError, transition
 
 class AttestationError(Exception):
     """A refused attestation; the message is shown to the user."""
+
+
+# Far above any real day's copies, candidates or hours, well within the column (9 digits).
+MAX_ATTESTED_QUANTITY = Decimal(10_000)
+
+
+def parse_quantity(text):
+    """An attested quantity typed by a chef de centre ("12", "12,5"): a finite number from 0
+    to MAX_ATTESTED_QUANTITY with at most two decimals, or AttestationError."""
+    try:
+        quantity = Decimal(str(text).strip().replace(",", "."))
+    except (InvalidOperation, ValueError) as error:
+        raise AttestationError(f"Quantité illisible : « {text} ».") from error
+    if not quantity.is_finite() or not 0 <= quantity <= MAX_ATTESTED_QUANTITY:
+        raise AttestationError(
+            f"Quantité invalide : « {text} » (un nombre de 0 à {MAX_ATTESTED_QUANTITY} attendu)."
+        )
+    if quantity != quantity.quantize(Decimal("0.01")):
+        raise AttestationError(f"Quantité invalide : « {text} » (deux décimales au plus).")
+    return quantity
 
 
 def _waiting_parts(mission):
@@ -38,9 +58,7 @@ def attest(mission, user, actor=Actor.CHEF_DE_CENTRE, corrections=None, comment=
             raise AttestationError("Expliquez la correction de quantité dans le commentaire.")
         lines = WorkLine.objects.filter(part__etat__mission=mission, pk__in=corrections)
         for line in lines:
-            quantity = Decimal(corrections[line.pk])
-            if quantity < 0:
-                raise AttestationError("Une quantité attestée ne peut pas être négative.")
+            quantity = parse_quantity(corrections[line.pk])
             if quantity != line.quantity:
                 line.attested_quantity = quantity
                 line.save(update_fields=["attested_quantity"])

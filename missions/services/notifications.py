@@ -60,6 +60,17 @@ def queue(kind, intervenant, context):
     return notice
 
 
+def queue_message(recipient, subject, body, *, kind):
+    """A notice to someone who is not an intervenant (a staff account), through the same
+    outbox: delivered after commit, retried if the mail server fails."""
+    if not recipient:
+        logger.warning("Pas de courriel : notification %s non envoyée", kind)
+        return None
+    notice = Notification.objects.create(recipient=recipient, subject=subject, body=body, kind=kind)
+    transaction.on_commit(lambda: deliver([notice.pk]))
+    return notice
+
+
 def on_transition(part, name, reason=""):
     kind = TRANSITION_NOTICES.get(name)
     if kind is None:

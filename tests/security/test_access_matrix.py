@@ -91,8 +91,16 @@ def staff_screen(chef=FORBIDDEN, editor=FORBIDDEN, gestionnaire_=OK):
     }
 
 
-def snippet(chef=ADMIN_HOME, editor=ADMIN_HOME, gestionnaire_=OK):
+def snippet(chef=FORBIDDEN, editor=ADMIN_HOME, gestionnaire_=OK):
+    """A Wagtail view: closed to a chef de centre unless built for their scope
+    (missions.scoped_admin), refused by Wagtail to an editor without the permission."""
     return staff_screen(chef=chef, editor=editor, gestionnaire_=gestionnaire_)
+
+
+def wagtail_report(editor=OK, gestionnaire_=OK):
+    """A Wagtail report, search or chooser: it lists objects of every centre, so it is closed
+    to a chef de centre."""
+    return staff_screen(chef=FORBIDDEN, editor=editor, gestionnaire_=gestionnaire_)
 
 
 def scoped_object(chef=NOT_FOUND):
@@ -205,6 +213,44 @@ CASES = [
     ("snippet-dossier-edit", "get",
      lambda w: snip("dossierfinancier", "edit", w.dossier.pk), snippet()),
     ("snippet-rate-list", "get", lambda w: snip("rate", "list"), snippet()),
+    # Listing exports: the chef's are scoped like the listing itself.
+    ("export-mission-list-csv", "get", lambda w: snip("mission", "list") + "?export=csv",
+     snippet(chef=OK)),
+    ("export-feepart-list-xlsx", "get", lambda w: snip("feepart", "list") + "?export=xlsx",
+     snippet(chef=OK)),
+    ("export-intervenant-list-csv", "get",
+     lambda w: snip("intervenant", "list") + "?export=csv", snippet()),
+    ("export-requests-list-csv", "get",
+     lambda w: reverse("demandes-intervenants:index") + "?export=csv", snippet()),
+    # Wagtail's own reports, searches and choosers.
+    ("report-site-history", "get", lambda w: reverse("wagtailadmin_reports:site_history"),
+     wagtail_report()),
+    ("report-site-history-results", "get",
+     lambda w: reverse("wagtailadmin_reports:site_history_results"), wagtail_report()),
+    ("report-site-history-csv", "get",
+     lambda w: reverse("wagtailadmin_reports:site_history") + "?export=csv", wagtail_report()),
+    # Page reports: Wagtail sends a gestionnaire (no page permission) back to the dashboard.
+    ("report-aging-pages", "get", lambda w: reverse("wagtailadmin_reports:aging_pages"),
+     wagtail_report(gestionnaire_=ADMIN_HOME)),
+    ("report-locked-pages", "get", lambda w: reverse("wagtailadmin_reports:locked_pages"),
+     wagtail_report(gestionnaire_=ADMIN_HOME)),
+    ("report-page-types-usage", "get",
+     lambda w: reverse("wagtailadmin_reports:page_types_usage"),
+     wagtail_report(gestionnaire_=ADMIN_HOME)),
+    ("admin-pages-search", "get", lambda w: reverse("wagtailadmin_pages:search") + "?q=a",
+     wagtail_report(gestionnaire_=ADMIN_HOME)),
+    # Snippet choosers need a permission on the model: an editor has none on missions.
+    ("chooser-mission", "get",
+     lambda w: reverse("wagtailsnippetchoosers_missions_mission:choose"),
+     wagtail_report(editor=FORBIDDEN)),
+    ("chooser-intervenant-results", "get",
+     lambda w: reverse("wagtailsnippetchoosers_missions_intervenant:choose_results") + "?q=a",
+     wagtail_report(editor=FORBIDDEN)),
+    ("chooser-page", "get", lambda w: reverse("wagtailadmin_choose_page"), wagtail_report()),
+    ("admin-users", "get", lambda w: reverse("wagtailusers_users:index"),
+     wagtail_report(editor=ADMIN_HOME, gestionnaire_=ADMIN_HOME)),
+    ("admin-2fa-reset", "get", lambda w: reverse("two_factor_reset"),
+     staff_screen(chef=FORBIDDEN, gestionnaire_=FORBIDDEN)),
     ("snippet-requests-list", "get", lambda w: reverse("demandes-intervenants:index"),
      snippet()),
 ]

@@ -1,0 +1,13 @@
+"""`{% csp_nonce %}`: the admin response's CSP nonce, for the inline scripts Wagtail's own
+templates write (see imagin_site.csp)."""
+
+from django import template
+
+from imagin_site.csp import current_nonce
+
+register = template.Library()
+
+
+@register.simple_tag
+def csp_nonce():
+    return current_nonce()
