@@ -35,12 +35,18 @@ def client_ip(request):
 def allow_submission(request):
     """Count a submission from this IP; False once the limit of the window is reached."""
     limit = getattr(settings, "INTERVENANT_REQUEST_RATE_LIMIT", RATE_LIMIT)
-    key = f"intervenant-request:ip:{client_ip(request)}"
-    cache.add(key, 0, timeout=RATE_WINDOW)
+    return within_rate_limit(request, "intervenant-request", limit, RATE_WINDOW)
+
+
+def within_rate_limit(request, scope, limit, window):
+    """Count one use of `scope` by this IP in the shared cache; False beyond `limit` uses
+    in `window` seconds."""
+    key = f"{scope}:ip:{client_ip(request)}"
+    cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
+        cache.set(key, 1, timeout=window)
         count = 1
     return count <= limit
 
