@@ -108,7 +108,10 @@ class FeeSimulatorForm(BaseForm):
         min_value=0,
         max_digits=7,
         decimal_places=2,
-        help_text="Pour une mission payée à l'heure, utilisez plutôt les heures et minutes.",
+        help_text=(
+            "Vide : seuls les frais de déplacement sont simulés. Pour une mission payée à "
+            "l'heure, indiquez plutôt les heures et minutes."
+        ),
     )
     heures = _count("Heures", "Pour une mission payée à l'heure.", maximum=24 * MAX_DAYS)
     minutes = _count("Minutes", "De 0 à 59.", maximum=59)
@@ -275,11 +278,11 @@ class FeeSimulatorForm(BaseForm):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
-        self._check_days(data)
-        self._check_quantity(data)
-        self._check_travel(data)
+        # Each check relies on the fields the previous ones accepted (add_error drops them).
+        for check in (self._check_days, self._check_quantity, self._check_travel):
+            if self.errors:
+                return data
+            check(data)
         self._check_meals(data)
         return data
 
@@ -314,17 +317,15 @@ class FeeSimulatorForm(BaseForm):
                 "heures", "Cette mission ne se paie pas à l'heure : indiquez une quantité."
             )
             return
+        data["quantity"] = quantity
         if quantity is None:
-            field = "heures" if unit == Unit.HOUR else "quantite"
-            self.add_error(field, "Indiquez la quantité réalisée.")
-            return
+            return  # travel only
         limit = {Unit.HOUR: 24, Unit.HALF_DAY: 2}.get(unit, MAX_QUANTITY.get(unit))
         if limit is not None and quantity > limit * days:
             field = "heures" if unit == Unit.HOUR and hours is not None else "quantite"
             self.add_error(
                 field, f"{limit * days} au plus pour {days} jour{'s' if days > 1 else ''}."
             )
-        data["quantity"] = quantity
 
     def _check_travel(self, data):
         mode = data.get("transport")
@@ -395,7 +396,7 @@ class FeeSimulatorForm(BaseForm):
             last_day=data["dernier_jour"],
             start_time=data["debut"],
             end_time=data["fin"],
-            quantity=data["quantity"],
+            quantity=data.get("quantity"),
             home_commune=data["commune"],
             work_commune=data.get("commune_travail"),
             centre=data["centre"],

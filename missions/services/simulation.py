@@ -77,7 +77,7 @@ class Facts:
     last_day: datetime.date
     start_time: datetime.time
     end_time: datetime.time
-    quantity: Decimal
+    quantity: Decimal | None  # None: travel only
     home_commune: Commune
     centre: Centre
     work_commune: Commune | None = None
@@ -144,7 +144,7 @@ def unsaved_mission(facts):
         end_date=facts.last_day,
         start_time=facts.start_time,
         end_time=facts.end_time,
-        expected_quantity=facts.quantity,
+        expected_quantity=facts.quantity or 0,
     )
     work = facts.work_commune
     intervenant = Intervenant(
@@ -204,7 +204,9 @@ def simulate(facts, book=None, neighbours=None):
     book = book or RateBook.load()
     neighbours = neighbours if neighbours is not None else neighbour_map()
     mission, intervenant = unsaved_mission(facts)
-    work = [WorkLine(date=facts.first_day, quantity=facts.quantity)]
+    work = (
+        [] if facts.quantity is None else [WorkLine(date=facts.first_day, quantity=facts.quantity)]
+    )
     remuneration = compute_remuneration(mission, work, book)
     context = TravelContext(
         mission=mission,
