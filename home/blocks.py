@@ -133,7 +133,7 @@ class ContentStreamBlock(blocks.StreamBlock):
 
 
 # Blocks whose optional title is rendered as a section heading (h2) with an anchor.
-TITLED_BLOCKS = frozenset({"accordion", "documents", "rate_table"})
+TITLED_BLOCKS = frozenset({"accordion", "documents", "rate_table", "simulator"})
 
 
 def table_of_contents(body):

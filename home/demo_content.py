@@ -49,6 +49,10 @@ def downloads(title, documents):
     }
 
 
+def simulator_link(title="Simuler mes indemnités"):
+    return {"type": "simulator", "value": {"title": title, "display": "lien"}}
+
+
 def rate_table(table, title, show_previous=True):
     return {
         "type": "rate_table",
@@ -82,8 +86,9 @@ HOME_LOGIN_HELP = (
 )
 
 
-def home_links(*, documentation, paid, remuneration, travel, request_page, contact):
+def home_links(*, documentation, paid, remuneration, travel, request_page, contact, simulator):
     tiles = [
+        (simulator, "", "Estimez vos indemnités et vos frais de déplacement avant une mission."),
         (documentation, "", "Guides d'utilisation et questions fréquentes."),
         (paid, "", "Les étapes, de la convocation au paiement."),
         (remuneration, "", "Les taux par type de mission et par examen."),
@@ -170,6 +175,7 @@ REMUNERATION_BODY = [
             ),
         ],
     ),
+    simulator_link(),
 ]
 
 TRAVEL_BODY = [
@@ -236,6 +242,7 @@ TRAVEL_BODY = [
             ),
         ],
     ),
+    simulator_link(),
 ]
 
 PAID_BODY = [
@@ -297,6 +304,14 @@ PAID_BODY = [
         ],
     ),
 ]
+
+SIMULATOR_PAGE = {
+    "slug": "simulateur",
+    "title": "Simuler mes indemnités",
+    "intro": "<p>Avant d'accepter une mission, estimez ce que vous percevrez : "
+    "rémunération, trajets, repas et nuitées, calculés avec les règles et les taux "
+    "qu'IMAG'IN applique aux états de frais.</p>",
+}
 
 REGULATION_PAGES = [
     {

@@ -21,6 +21,7 @@ def seed_public_pages(home=None):
     from regulations.models import (
         DocumentationIndexPage,
         DocumentationPage,
+        FeeSimulatorPage,
         IntervenantRequestPage,
         RegulationIndexPage,
         RegulationPage,
@@ -33,6 +34,7 @@ def seed_public_pages(home=None):
     regulations = child(home, RegulationIndexPage, **content.REGULATION_INDEX)
     for spec in content.REGULATION_PAGES:
         child(regulations, RegulationPage, **spec)
+    simulator = child(regulations, FeeSimulatorPage, **content.SIMULATOR_PAGE)
     documentation = child(home, DocumentationIndexPage, **content.documentation_index(documents))
     for spec in content.documentation_pages(documents):
         child(documentation, DocumentationPage, **spec)
@@ -52,6 +54,7 @@ def seed_public_pages(home=None):
             travel=regulations.get_children().get(slug="frais-de-deplacement"),
             request_page=request_page,
             contact=contact,
+            simulator=simulator,
         )
         home.save_revision().publish()
     return home

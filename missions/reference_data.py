@@ -51,9 +51,10 @@ def _changed(**kwargs):
 
 
 def connect_signals():
-    from .models import Activity, Commune, Rate, RateGroup, TravelRate
+    from .models import Activity, Centre, Commune, Exam, Island, Rate, RateGroup, TravelRate
 
-    for model in (Rate, TravelRate, RateGroup, Activity, Commune):
+    # Exams, centres and islands: the fee simulator's choices (services/simulation.py).
+    for model in (Rate, TravelRate, RateGroup, Activity, Commune, Exam, Centre, Island):
         uid = f"reference-data-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -40,5 +40,45 @@ class RateTableBlock(TitledBlockMixin, blocks.StructBlock):
         return context
 
 
+SIMULATOR_FORM = "formulaire"
+SIMULATOR_LINK = "lien"
+
+
+class SimulatorBlock(TitledBlockMixin, blocks.StructBlock):
+    """'Simuler mes indemnités': the fee simulator's form and result inside the page, or a
+    link to the simulator's own page."""
+
+    title = blocks.CharBlock(
+        label="Titre", max_length=150, required=False, default="Simuler mes indemnités"
+    )
+    display = blocks.ChoiceBlock(
+        label="Affichage",
+        choices=[
+            (SIMULATOR_FORM, "Le formulaire de simulation dans la page"),
+            (SIMULATOR_LINK, "Un encadré avec un lien vers la page du simulateur"),
+        ],
+        default=SIMULATOR_FORM,
+    )
+
+    class Meta:
+        icon = "calculator"
+        label = "Simuler mes indemnités"
+        template = "regulations/blocks/simulator.html"
+
+    def get_context(self, value, parent_context=None):
+        from .models import FeeSimulatorPage
+        from .simulator import simulator_context
+
+        context = super().get_context(value, parent_context)
+        request = context.get("request")
+        if value["display"] == SIMULATOR_FORM and request is not None:
+            context.update(simulator_context(request))
+            context["action"] = request.path
+        else:
+            context["simulator_page"] = FeeSimulatorPage.objects.live().public().first()
+        return context
+
+
 class RegulationStreamBlock(ContentStreamBlock):
     rate_table = RateTableBlock()
+    simulator = SimulatorBlock()

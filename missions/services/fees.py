@@ -51,6 +51,7 @@ class LineResult:
     explanation: str
     problem: str = ""  # blocks validation until fixed
     warning: str = ""  # shown to the DEC's control
+    rates: tuple = ()  # the rate rows applied (the simulator shows their validity)
 
 
 @dataclass
@@ -122,7 +123,7 @@ def compute_remuneration(mission, work_lines, book: RateBook):
                 f" — quantité attestée par le centre ({format_quantity(line.attested_quantity)}"
                 f" au lieu de {format_quantity(line.quantity)} déclarées)"
             )
-        result.lines.append(LineResult(line, label, amount, explanation))
+        result.lines.append(LineResult(line, label, amount, explanation, rates=(rate,)))
     return result
 
 
@@ -187,7 +188,11 @@ def _car_leg(leg, context, book, prior_km):
     )
     band_label = by_band[pieces[0][0]].get_horsepower_band_display() if pieces else ""
     return LineResult(
-        leg, label, amount, f"Voiture {band_label} : {details} = {format_xpf(amount)}"
+        leg,
+        label,
+        amount,
+        f"Voiture {band_label} : {details} = {format_xpf(amount)}",
+        rates=tuple(by_band[band] for band, _ in pieces),
     )
 
 
@@ -209,6 +214,7 @@ def _flat_km_leg(leg, book):
         amount,
         f"{leg.get_mode_display()} : {format_quantity(leg.km)} km × {format_rate(rate.amount)}"
         f" = {format_xpf(amount)}",
+        rates=(rate,),
     )
 
 
@@ -264,7 +270,9 @@ def _meal(meal, intervals, book):
             meal, label, 0, "Aucun taux de repas en vigueur.", problem="Taux manquant."
         )
     amount = round_franc(rate.amount)
-    return LineResult(meal, label, amount, f"Forfait repas ({rule}) : {format_xpf(amount)}")
+    return LineResult(
+        meal, label, amount, f"Forfait repas ({rule}) : {format_xpf(amount)}", rates=(rate,)
+    )
 
 
 def _night(night, intervals, book):
@@ -285,7 +293,7 @@ def _night(night, intervals, book):
             night, label, 0, "Aucun taux de nuitée en vigueur.", problem="Taux manquant."
         )
     amount = round_franc(rate.amount)
-    return LineResult(night, label, amount, f"Forfait nuitée : {format_xpf(amount)}")
+    return LineResult(night, label, amount, f"Forfait nuitée : {format_xpf(amount)}", rates=(rate,))
 
 
 def compute_travel(context: TravelContext, legs, meals, nights, book: RateBook):

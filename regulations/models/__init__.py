@@ -1,6 +1,7 @@
 from .pages import (
     DocumentationIndexPage,
     DocumentationPage,
+    FeeSimulatorPage,
     IntervenantRequestPage,
     RegulationIndexPage,
     RegulationPage,
@@ -10,6 +11,7 @@ from .requests import IntervenantRequest, RequestStatus
 __all__ = [
     "DocumentationIndexPage",
     "DocumentationPage",
+    "FeeSimulatorPage",
     "IntervenantRequest",
     "IntervenantRequestPage",
     "RegulationIndexPage",

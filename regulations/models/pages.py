@@ -24,7 +24,7 @@ class ChildListingMixin:
 class RegulationIndexPage(ChildListingMixin, BasePage):
     max_count = 1
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["regulations.RegulationPage"]
+    subpage_types = ["regulations.RegulationPage", "regulations.FeeSimulatorPage"]
     template = "regulations/regulation_index_page.html"
 
     class Meta:
@@ -44,6 +44,35 @@ class RegulationPage(BodyPageMixin, BasePage):
 
     class Meta:
         verbose_name = "Page de réglementation"
+
+
+class FeeSimulatorPage(BasePage):
+    """'Simuler mes indemnités': the fee simulator on a page of its own, whose result URL
+    (a GET query) can be shared."""
+
+    max_count = 1
+    parent_page_types = ["regulations.RegulationIndexPage"]
+    subpage_types = []
+    template = "regulations/fee_simulator_page.html"
+
+    class Meta:
+        verbose_name = "Simulateur d'indemnités"
+
+    def get_context(self, request, *args, **kwargs):
+        from ..simulator import simulator_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(simulator_context(request))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if context.get("rate_limited"):
+            response.status_code = 429
+        elif context.get("form") is not None and context["form"].errors:
+            response.status_code = 400
+        return response
 
 
 class DocumentationIndexPage(ChildListingMixin, BodyPageMixin, BasePage):

@@ -10,6 +10,7 @@ from home.models import ContactPage, ContactSettings, ContentPage, HomePage, Sit
 from regulations.models import (
     DocumentationIndexPage,
     DocumentationPage,
+    FeeSimulatorPage,
     IntervenantRequestPage,
     RegulationIndexPage,
     RegulationPage,
@@ -29,6 +30,7 @@ PUBLIC_PAGE_TYPES = {
     DocumentationIndexPage,
     DocumentationPage,
     IntervenantRequestPage,
+    FeeSimulatorPage,
 }
 
 

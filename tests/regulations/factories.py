@@ -9,6 +9,7 @@ from missions.models import Commune
 from regulations.models import (
     DocumentationIndexPage,
     DocumentationPage,
+    FeeSimulatorPage,
     IntervenantRequest,
     IntervenantRequestPage,
     RegulationIndexPage,
@@ -106,3 +107,13 @@ def rate_table_block(table="remuneration", show_previous=True, title="Barème"):
         "type": "rate_table",
         "value": {"table": table, "title": title, "show_previous": show_previous},
     }
+
+
+def simulator_page(parent=None, **fields):
+    fields.setdefault("title", "Simuler mes indemnités")
+    fields.setdefault("slug", "simulateur")
+    return publish(parent or regulation_index(), FeeSimulatorPage(**fields))
+
+
+def simulator_block(display="formulaire", title="Simuler mes indemnités"):
+    return {"type": "simulator", "value": {"title": title, "display": display}}
