@@ -4,9 +4,11 @@ WhiteNoise, which answers before this middleware.
 
 BREACH: an attacker who can reflect chosen text into a compressed page that also holds a
 secret, and watch its size, can guess the secret. Django masks the CSRF token anew in every
-response and its GZip pads each response with random bytes; pages that display a long-lived
-secret (a TOTP key as QR code, recovery codes, bank details) are sent uncompressed anyway
-(COMPRESSION_EXCLUDED_PREFIXES)."""
+response and its GZip pads each response with random bytes; the 2FA pages, which display a
+long-lived secret (TOTP key, recovery codes) next to a reflected `next` parameter, are sent
+uncompressed anyway (COMPRESSION_EXCLUDED_PREFIXES). The dossier financier shows bank details
+but reflects nothing a third party chooses (its only input is a CSRF-protected POST), so it is
+compressed."""
 
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware

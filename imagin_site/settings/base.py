@@ -186,8 +186,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # invalidates them at once; this bounds the life of a copy anyway.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/espace/", "/django-admin/", "/documents/", "/media/"]
-# Pages showing a long-lived secret next to text a visitor may choose: never compressed (BREACH).
-COMPRESSION_EXCLUDED_PREFIXES = ["/admin/2fa/", "/espace/dossier/"]
+# Pages showing a long-lived secret next to text a visitor may choose (the TOTP key and the
+# reflected ?next=): never compressed (BREACH).
+COMPRESSION_EXCLUDED_PREFIXES = ["/admin/2fa/"]
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Processes laying out convocation PDFs side by side during a run; 1: the task worker
