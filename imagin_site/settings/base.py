@@ -77,6 +77,10 @@ MIDDLEWARE = [
     "imagin_site.csp.AreaCSPMiddleware",
     "home.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Rendered text compressed, and validators (ETag → 304), for cached pages too: outside the
+    # page cache, which stores and serves the plain page (home/compression.py).
+    "home.compression.TextGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous public pages: after the headers above, before sessions and authentication.
     "home.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,6 +189,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # invalidates them at once; this bounds the life of a copy anyway.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/espace/", "/django-admin/", "/documents/", "/media/"]
+# Pages showing a long-lived secret next to text a visitor may choose (the TOTP key and the
+# reflected ?next=): never compressed (BREACH).
+COMPRESSION_EXCLUDED_PREFIXES = ["/admin/2fa/"]
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Processes laying out convocation PDFs side by side during a run; 1: the task worker

@@ -90,6 +90,7 @@ class MissionDetailView(IntervenantRequiredMixin, TemplateView):
         mission = self.own_mission(self.kwargs["pk"])
         context["file"] = build_mission_file(mission, forms=forms)
         context["submit_form"] = submit_form or SubmitForm()
+        context["invalid_forms"] = [*(forms or {}).values(), submit_form]  # error summary
         return context
 
 

@@ -90,9 +90,9 @@ def test_public_csp__scripts_from_self_only_without_nonce(client, public_site):
         assert script_src.group(1).strip() == "'self'"
         html = response.content.decode()
         assert "nonce" not in html and "nonce" not in response["Content-Security-Policy"]
-        # DSFR's scripts are files, and no inline script is left to need a nonce.
+        # DSFR's scripts and ours are files, and no inline script is left to need a nonce.
         scripts = re.findall(r"<script[^>]*>", html)
-        assert len(scripts) == 2 and all(" src=" in tag for tag in scripts)
+        assert len(scripts) == 3 and all(" src=" in tag for tag in scripts)
 
 
 def test_a_page_that_used_a_nonce__is_not_stored():
