@@ -35,6 +35,7 @@ ROLE_PERMISSIONS = {
     GESTIONNAIRES: {
         "wagtailadmin": ["access_admin"],
         "missions": "*",
+        "assignment": "*",
         "regulations": [
             "view_intervenantrequest",
             "change_intervenantrequest",

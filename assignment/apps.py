@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssignmentConfig(AppConfig):
+    name = "assignment"
+    verbose_name = "Affectation des intervenants"
