@@ -89,7 +89,7 @@ def test_resolve__keeps_pinned_and_accepted_proposals():
     session = SessionFactory()
     centre = CentreFactory(commune=commune("Papeete"))
     need = NeedFactory(session=session, centre=centre, people=2)
-    cheap, pinned_one, accepted_one = examiner("Papeete"), examiner("Mahina"), examiner("Arue")
+    cheap, pinned_one, spare = examiner("Papeete"), examiner("Mahina"), examiner("Arue")
     proposals.pin(need, pinned_one)
     proposals.compute(session, time_limit=5)
     open_proposal = Proposal.objects.get(need=need, pinned=False)
@@ -100,7 +100,7 @@ def test_resolve__keeps_pinned_and_accepted_proposals():
     proposals.compute(session, time_limit=5)
     kept = set(Proposal.objects.filter(need=need).values_list("intervenant_id", "status"))
     assert kept == {(cheap.pk, ProposalStatus.ACCEPTED), (pinned_one.pk, ProposalStatus.PROPOSED)}
-    del accepted_one
+    assert not Proposal.objects.filter(intervenant=spare).exists()
 
 
 def test_pin__refused_without_competence_with_a_french_message():
