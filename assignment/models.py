@@ -70,6 +70,15 @@ class Need(models.Model):
     max_per_person = models.DecimalField(
         "maximum par personne", max_digits=9, decimal_places=2, null=True, blank=True
     )
+    candidates = models.PositiveIntegerField(
+        "candidats",
+        null=True,
+        blank=True,
+        help_text=(
+            "Seul, il donne la quantité à partager, avec le ratio candidats par intervenant "
+            "du type de mission comme maximum par personne."
+        ),
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = NeedQuerySet.as_manager()
@@ -79,6 +88,11 @@ class Need(models.Model):
         ordering = ["date", "centre__name", "epreuve"]
         indexes = [models.Index(fields=["session", "date"])]
         constraints = [
+            # Re-importing a file finds the same needs.
+            models.UniqueConstraint(
+                fields=["session", "centre", "activity", "epreuve", "date", "period"],
+                name="unique_need",
+            ),
             models.CheckConstraint(
                 condition=Q(people__isnull=False, people__gt=0)
                 | Q(quantity__gt=0, max_per_person__gt=0),
@@ -90,8 +104,24 @@ class Need(models.Model):
         label = self.epreuve or self.activity.name
         return f"{label} — {self.centre.name} — {self.date:%d/%m/%Y} ({self.get_period_display()})"
 
+    def apply_candidate_ratio(self):
+        """Candidates alone: share them at the activity's ratio (one examiner per N)."""
+        if self.candidates and self.people is None and self.quantity is None:
+            ratio = CandidateRatio.objects.filter(activity_id=self.activity_id).first()
+            if ratio is None:
+                raise ValidationError(
+                    {
+                        "candidates": "Aucun ratio candidats par intervenant pour ce type de "
+                        "mission : indiquez le nombre de personnes."
+                    }
+                )
+            self.quantity = self.candidates
+            self.max_per_person = ratio.candidates_per_person
+
     def clean(self):
         super().clean()
+        if self.activity_id:
+            self.apply_candidate_ratio()
         if self.people is None and not (self.quantity and self.max_per_person):
             raise ValidationError(
                 "Indiquez le nombre de personnes, ou une quantité à partager et le maximum "

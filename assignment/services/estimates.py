@@ -79,14 +79,14 @@ class Estimator:
 
     def estimate(self, intervenant, need, centre) -> Estimate:
         """`intervenant` needs home/work commune and island ids and objects; `centre` its
-        commune and island."""
+        commune and island. The day is left out of the memo: within a session the rates in
+        force on the first day priced stand for the others (an estimate, not a payment)."""
         key = (
             intervenant.home_commune_id,
             intervenant.home_island_id,
             intervenant.work_commune_id,
             intervenant.work_island_id,
             centre.pk,
-            need.date,
             need.period,
         )
         if key not in self._memo:

@@ -9,6 +9,7 @@ works on the centre's island is able to take the need.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,10 +51,8 @@ class PersonSpec:
         ) in self.competences
 
     def is_free(self, need: NeedSpec) -> bool:
-        return not any(
-            day == need.date and periods_overlap(period, need.period)
-            for day, period in self.blocked
-        )
+        halves = (MORNING, AFTERNOON) if need.period == DAY else (need.period,)
+        return not any((need.date, period) in self.blocked for period in (*halves, DAY))
 
     def is_able(self, need: NeedSpec) -> bool:
         """Every rule but travel: competent, free, not at their own school, room left."""
@@ -93,17 +92,26 @@ class Candidates:
 def candidates(problem: Problem, cost: CostFunction, limit: int | None = None) -> Candidates:
     """The people able to take each need. When someone of the centre's island is able, only
     the island's people are candidates. `limit` keeps the cheapest few per need (ties: the
-    least loaded first) to keep large sessions small enough to solve quickly."""
+    least loaded, then a per-need shuffle so equals take turns) to keep large sessions small
+    enough to solve quickly."""
     result = Candidates()
+    competent = defaultdict(list)  # (activity, épreuve or "") -> people
+    for person in problem.people:
+        for key in person.competences:
+            competent[key].append(person)
     for need in problem.needs:
-        able = [person for person in problem.people if person.is_able(need)]
+        pool = {
+            person.id: person
+            for key in ((need.activity_id, ""), (need.activity_id, need.epreuve.casefold()))
+            for person in competent.get(key, ())
+        }
+        able = [person for person in pool.values() if person.is_able(need)]
         local = [person for person in able if need.island_id in person.islands]
         if not local and able:
             result.off_island.add(need.id)
-        chosen = local or able
         priced = sorted(
-            ((person.id, cost(person, need), person.load) for person in chosen),
-            key=lambda item: (item[1], item[2], item[0]),
+            ((person.id, cost(person, need), person.load) for person in local or able),
+            key=lambda item, salt=need.id: (item[1], item[2], (item[0] * 2654435761 + salt) % 4093),
         )
         if limit is not None:
             priced = priced[:limit]

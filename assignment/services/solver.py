@@ -55,7 +55,9 @@ def solve(
             if len(variables) > 1:
                 model.add_at_most_one(variables)
 
-    fairness = _limit_and_spread_load(model, problem, by_person)
+    # A person holds at most one need per half-day: their load cannot exceed that count.
+    max_load = {person_id: len(slots) for person_id, slots in by_person_slot.items()}
+    fairness = _limit_and_spread_load(model, problem, by_person, max_load)
     model.minimize(
         sum((_units(amount) - COVER_REWARD) * var for var, amount in choice.values())
         + sum(fairness)
@@ -90,7 +92,7 @@ def solve(
     return solution
 
 
-def _limit_and_spread_load(model, problem, by_person):
+def _limit_and_spread_load(model, problem, by_person, max_load):
     """The per-person maximum, and for each person a variable equal to the square of their
     load at the optimum (the fairness penalty)."""
     fairness = []
@@ -101,7 +103,9 @@ def _limit_and_spread_load(model, problem, by_person):
         if len(variables) < 2 and not person.load:
             continue  # one place and nothing held: the same penalty for everyone
         # square ≥ each tangent of load², so at the optimum square = load².
-        top = len(variables) if person.capacity is None else min(len(variables), person.capacity)
+        top = min(len(variables), max_load[person_id])
+        if person.capacity is not None:
+            top = min(top, person.capacity)
         load = sum(variables) + person.load
         square = model.new_int_var(0, (top + person.load) ** 2, f"sq{person_id}")
         for k in range(person.load, person.load + top):
