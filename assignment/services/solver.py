@@ -2,7 +2,7 @@
 
 Objective, in order: cover as many places as possible, then spend the least estimated cost,
 then spread the load (a convex penalty on each person's number of missions breaks ties of
-about CP_UNIT×2 francs). The hard rules are in the candidate lists (problem.candidates) and
+a few CP_UNIT francs). The hard rules are in the candidate lists (problem.candidates) and
 in the constraints below (one need per person at a time, the per-person maximum).
 """
 
@@ -16,6 +16,9 @@ from .problem import AFTERNOON, DAY, MORNING, Candidates, Problem, Solution, gre
 CP_UNIT = 100  # francs per cost unit in the model: ties closer than this are "the same"
 COVER_REWARD = 100_000  # units: more than any single cost, so coverage comes first
 DEFAULT_TIME_LIMIT = 50.0
+# Past this many possible assignments CP-SAT's presolve alone can take the whole time limit
+# on this machine (measured: 25 s for 90,000): start from the hint and search instead.
+PRESOLVE_MAX_PAIRS = 20_000
 
 
 def _units(amount: int) -> int:
@@ -60,19 +63,24 @@ def solve(
     fairness = _limit_and_spread_load(model, problem, by_person, max_load)
     model.minimize(
         sum((_units(amount) - COVER_REWARD) * var for var, amount in choice.values())
-        + sum(fairness)
+        + sum(excess for _, _, excess in fairness)
     )
-    _hint_with_greedy(model, choice, problem, found)
+    _hint_with_greedy(model, choice, fairness, problem, found)
     if progress:
         progress(f"Modèle prêt : {len(choice)} affectations possibles, résolution…")
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
+    solver.parameters.cp_model_presolve = len(choice) <= PRESOLVE_MAX_PAIRS
     status = solver.solve(model)
     seconds = time.perf_counter() - started
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Solution([], {n.id: n.slots for n in problem.needs}, solver.status_name(status))
+        # Nothing found in time (a loaded machine): the baseline is still a valid proposal.
+        fallback = greedy(problem, found)
+        fallback.status = f"{solver.status_name(status)}, proposition au plus proche"
+        fallback.seconds = seconds
+        return fallback
 
     assignments = [
         (need_id, person_id, amount)
@@ -92,34 +100,45 @@ def solve(
     return solution
 
 
+# Loads past which each further mission costs one more unit: a convex, piecewise-linear
+# penalty (1 mission: 0; 2: 1; 3: 3; 4: 5; 5: 8...) that is cheap for the solver, unlike a
+# tangent per possible load.
+FAIRNESS_STEPS = (1, 2, 4)
+
+
 def _limit_and_spread_load(model, problem, by_person, max_load):
-    """The per-person maximum, and for each person a variable equal to the square of their
-    load at the optimum (the fairness penalty)."""
+    """The per-person maximum, and the fairness penalty of each person's load (missions
+    already held this session included)."""
     fairness = []
     for person_id, variables in by_person.items():
         person = problem.person(person_id)
         if person.capacity is not None and len(variables) > person.capacity:
             model.add(sum(variables) <= person.capacity)
-        if len(variables) < 2 and not person.load:
-            continue  # one place and nothing held: the same penalty for everyone
-        # square ≥ each tangent of load², so at the optimum square = load².
         top = min(len(variables), max_load[person_id])
         if person.capacity is not None:
             top = min(top, person.capacity)
         load = sum(variables) + person.load
-        square = model.new_int_var(0, (top + person.load) ** 2, f"sq{person_id}")
-        for k in range(person.load, person.load + top):
-            model.add(square >= (2 * k + 1) * load - k * (k + 1))
-        fairness.append(square)
-
+        for step in FAIRNESS_STEPS:
+            if person.load + top <= step:
+                continue  # this step can never be passed
+            excess = model.new_int_var(0, person.load + top - step, f"e{person_id}_{step}")
+            model.add(excess >= load - step)
+            fairness.append((person_id, step, excess))
     return fairness
 
 
-def _hint_with_greedy(model, choice, problem, found):
-    """Start the search from the baseline: CP-SAT then only has to improve on it."""
+def _hint_with_greedy(model, choice, fairness, problem, found):
+    """Start the search from the baseline, every variable hinted (a partial hint is often
+    lost on large models): CP-SAT then only has to improve on it."""
     chosen = {(need_id, person_id) for need_id, person_id, _ in greedy(problem, found).assignments}
+    held = defaultdict(int)
+    for _, person_id in chosen:
+        held[person_id] += 1
     for key, (var, _) in choice.items():
         model.add_hint(var, key in chosen)
+    for person_id, step, excess in fairness:
+        load = held[person_id] + problem.person(person_id).load
+        model.add_hint(excess, max(0, load - step))
 
 
 def _gap_francs(solver):
