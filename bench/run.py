@@ -204,6 +204,11 @@ def main():
     plans = explain_listings()
     pages = load_pages(config, urls)
     bulk = bulk_paths(config)
+    # The assignment solver, in its own process; it writes docs/benchmarks-assignment.md.
+    assignment = subprocess.run(
+        [sys.executable, "-m", "bench.assignment"], cwd=ROOT, capture_output=True, text=True
+    )
+    log(f"assignment: {(assignment.stdout.strip().splitlines() or ['échec'])[-1]}")
     text = table(pages, bulk)
     total = time.perf_counter() - started
     print(text)

@@ -9,6 +9,7 @@ from home import views as home_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("espace/indisponibilites/", include("assignment.portal")),
     path("espace/", include("missions.portal.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("recherche/", home_views.search, name="search"),

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 EDITORS = "Éditeurs"
 GESTIONNAIRES = "Gestionnaires DEC"
 CHEFS_DE_CENTRE = "Chefs de centre"
+CHEFS_ETABLISSEMENT = "Chefs d'établissement"
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 COLLECTION_PERMISSIONS = {
@@ -35,6 +36,7 @@ ROLE_PERMISSIONS = {
     GESTIONNAIRES: {
         "wagtailadmin": ["access_admin"],
         "missions": "*",
+        "assignment": "*",
         "regulations": [
             "view_intervenantrequest",
             "change_intervenantrequest",
@@ -45,6 +47,10 @@ ROLE_PERMISSIONS = {
         "wagtailadmin": ["access_admin"],
         # Scoped to their centres by the viewsets (missions.viewsets.ScopedViewSet).
         "missions": ["view_mission", "view_feepart"],
+    },
+    CHEFS_ETABLISSEMENT: {
+        # Their staff only, through assignment.school_views (no snippet permission).
+        "wagtailadmin": ["access_admin"],
     },
 }
 

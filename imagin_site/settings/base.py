@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "home",
     "regulations",
     "missions",
+    "assignment",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",

@@ -1,0 +1,169 @@
+"""The assignment problem as plain data, and the hard rules that decide who may take a need.
+
+Pure functions over dataclasses (no database): the solver, the greedy baseline, the tests and
+the benchmark all read the same rules from here.
+
+Hard rules: competence, availability, no two missions at the same time, the per-person
+maximum, never at one's own school, and travel between islands only when nobody who lives or
+works on the centre's island is able to take the need.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+MORNING, AFTERNOON, DAY = "matin", "apres_midi", "journee"
+
+
+def periods_overlap(first: str, second: str) -> bool:
+    return first == second or DAY in (first, second)
+
+
+@dataclass(frozen=True)
+class NeedSpec:
+    id: int
+    centre_id: int
+    island_id: int
+    activity_id: int
+    epreuve: str
+    date: datetime.date
+    period: str
+    slots: int  # people still to find
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    id: int
+    islands: frozenset  # where they live or work
+    school_id: int | None
+    # (activity id, épreuve casefolded or "" for every épreuve)
+    competences: frozenset
+    # (date, period) when unavailable or already on a mission
+    blocked: frozenset = frozenset()
+    capacity: int | None = None  # missions still allowed this session; None: no limit
+    load: int = 0  # missions already held this session
+
+    def is_competent(self, need: NeedSpec) -> bool:
+        return (need.activity_id, "") in self.competences or (
+            need.activity_id,
+            need.epreuve.casefold(),
+        ) in self.competences
+
+    def is_free(self, need: NeedSpec) -> bool:
+        halves = (MORNING, AFTERNOON) if need.period == DAY else (need.period,)
+        return not any((need.date, period) in self.blocked for period in (*halves, DAY))
+
+    def is_able(self, need: NeedSpec) -> bool:
+        """Every rule but travel: competent, free, not at their own school, room left."""
+        return (
+            self.is_competent(need)
+            and self.is_free(need)
+            and self.school_id != need.centre_id
+            and (self.capacity is None or self.capacity > 0)
+        )
+
+
+@dataclass
+class Problem:
+    needs: list
+    people: list
+
+    def person(self, person_id):
+        return self._people_by_id()[person_id]
+
+    def _people_by_id(self):
+        if not hasattr(self, "_by_id"):
+            self._by_id = {person.id: person for person in self.people}
+        return self._by_id
+
+
+CostFunction = Callable[[PersonSpec, NeedSpec], int]
+
+
+@dataclass
+class Candidates:
+    """Who may take each need, cheapest first, and whether the island rule applied."""
+
+    by_need: dict = field(default_factory=dict)  # need id -> [(person id, cost)]
+    off_island: set = field(default_factory=set)  # need ids staffed from another island
+
+
+def candidates(problem: Problem, cost: CostFunction, limit: int | None = None) -> Candidates:
+    """The people able to take each need. When someone of the centre's island is able, only
+    the island's people are candidates. `limit` keeps the cheapest few per need (ties: the
+    least loaded, then a per-need shuffle so equals take turns) to keep large sessions small
+    enough to solve quickly."""
+    result = Candidates()
+    competent = defaultdict(list)  # (activity, épreuve or "") -> people
+    for person in problem.people:
+        for key in person.competences:
+            competent[key].append(person)
+    for need in problem.needs:
+        pool = {
+            person.id: person
+            for key in ((need.activity_id, ""), (need.activity_id, need.epreuve.casefold()))
+            for person in competent.get(key, ())
+        }
+        able = [person for person in pool.values() if person.is_able(need)]
+        local = [person for person in able if need.island_id in person.islands]
+        if not local and able:
+            result.off_island.add(need.id)
+        priced = sorted(
+            ((person.id, cost(person, need), person.load) for person in local or able),
+            key=lambda item, salt=need.id: (item[1], item[2], (item[0] * 2654435761 + salt) % 4093),
+        )
+        if limit is not None:
+            priced = priced[:limit]
+        result.by_need[need.id] = [(person_id, amount) for person_id, amount, _ in priced]
+    return result
+
+
+@dataclass
+class Solution:
+    assignments: list  # [(need id, person id, cost)]
+    uncovered: dict  # need id -> places left empty
+    status: str = ""
+    seconds: float = 0.0
+    # Proven distance to the best proposal, in francs (None: not proven, e.g. the baseline).
+    gap_francs: float | None = None
+
+    @property
+    def cost(self) -> int:
+        return sum(amount for _, _, amount in self.assignments)
+
+    @property
+    def covered(self) -> int:
+        return len(self.assignments)
+
+    def gap(self) -> float | None:
+        """The optimality gap as a share of the estimated cost (0: proven optimal)."""
+        if self.gap_francs is None:
+            return None
+        return self.gap_francs / self.cost if self.cost else 0.0
+
+
+def greedy(problem: Problem, found: Candidates) -> Solution:
+    """The baseline: needs in date order, each place to the cheapest (nearest) candidate
+    still free at that time and under their maximum."""
+    taken = {}  # person id -> [(date, period)]
+    used = {}  # person id -> missions given
+    assignments, uncovered = [], {}
+    for need in sorted(problem.needs, key=lambda n: (n.date, n.period, n.id)):
+        missing = need.slots
+        for person_id, amount in found.by_need.get(need.id, []):
+            if not missing:
+                break
+            person = problem.person(person_id)
+            busy = taken.get(person_id, [])
+            if any(d == need.date and periods_overlap(p, need.period) for d, p in busy):
+                continue
+            if person.capacity is not None and used.get(person_id, 0) >= person.capacity:
+                continue
+            taken.setdefault(person_id, []).append((need.date, need.period))
+            used[person_id] = used.get(person_id, 0) + 1
+            assignments.append((need.id, person_id, amount))
+            missing -= 1
+        if missing:
+            uncovered[need.id] = missing
+    return Solution(assignments, uncovered, status="glouton")
