@@ -1,52 +1,73 @@
 """What a scoped staff role may open in the Wagtail admin. A chef de centre acts on the
-missions of their own centres only: the screens built for that scope are open to them, every
-other admin view (reports such as the site history, searches, choosers, listings and their
-exports, users, pages…) is closed, since those list objects of every centre. And a snippet
+missions of their own centres only, a chef d'établissement on their school's staff: the
+screens built for that scope are open to them, every other admin view (reports such as the
+site history, searches, choosers, listings and their exports, users, pages…) is closed,
+since those list objects of every centre. And a snippet
 chooser needs a permission on its model, for every role."""
 
 from .admin_views.base import forbidden
-from .permissions import is_chef_de_centre, is_gestionnaire
+from .permissions import _in_group, is_gestionnaire
+from .roles import CHEFS_DE_CENTRE, CHEFS_ETABLISSEMENT
 from .two_factor import is_staff_user
 
 SCOPED_LISTING = {"list", "list_results", "inspect", "history", "history_results"}
 
-# view name (or namespace) -> the URL names open to a chef de centre.
-OPEN_TO_CHEFS = {
-    "": {
-        "wagtailadmin_home",
-        "wagtailadmin_login",
-        "wagtailadmin_logout",
-        "wagtailadmin_account",
-        "wagtailadmin_javascript_catalog",
-        "wagtailadmin_sprite",
-        "wagtailadmin_dismissibles",
-        "wagtailadmin_password_reset",
-        "wagtailadmin_password_reset_done",
-        "wagtailadmin_password_reset_confirm",
-        "wagtailadmin_password_reset_complete",
-        "two_factor_setup",
-        "two_factor_verify",
-        "missions_service_fait",
-    },
-    # Scoped by the viewsets themselves (missions.viewsets.ScopedViewSet).
-    "wagtailsnippets_missions_mission": SCOPED_LISTING,
-    "wagtailsnippets_missions_feepart": SCOPED_LISTING,
+# Every staff account: the dashboard, its own account, the login and second-factor steps.
+ALWAYS_OPEN = {
+    "wagtailadmin_home",
+    "wagtailadmin_login",
+    "wagtailadmin_logout",
+    "wagtailadmin_account",
+    "wagtailadmin_javascript_catalog",
+    "wagtailadmin_sprite",
+    "wagtailadmin_dismissibles",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_password_reset_done",
+    "wagtailadmin_password_reset_confirm",
+    "wagtailadmin_password_reset_complete",
+    "two_factor_setup",
+    "two_factor_verify",
 }
+
+# Scoped role -> {URL namespace ("" for none): the URL names open to it}. Each screen listed
+# here filters by the user's own centres or school.
+OPEN_TO_SCOPED_ROLES = {
+    CHEFS_DE_CENTRE: {
+        "": {"missions_service_fait"},
+        # Scoped by the viewsets themselves (missions.viewsets.ScopedViewSet).
+        "wagtailsnippets_missions_mission": SCOPED_LISTING,
+        "wagtailsnippets_missions_feepart": SCOPED_LISTING,
+    },
+    CHEFS_ETABLISSEMENT: {
+        # Their school's staff only (assignment.school_views).
+        "assignment_school": {"index", "add_competence", "add_unavailability", "delete"},
+    },
+}
+
+
+def scoped_roles(user):
+    """The scoped roles that bound what `user` may open; none for a gestionnaire or an
+    administrator, who see every centre anyway."""
+    if is_gestionnaire(user):
+        return []
+    return [role for role in OPEN_TO_SCOPED_ROLES if _in_group(user, role)]
+
+
+def is_open(match, roles):
+    if match.namespace == "" and match.url_name in ALWAYS_OPEN:
+        return True
+    return any(
+        match.url_name in OPEN_TO_SCOPED_ROLES[role].get(match.namespace, ()) for role in roles
+    )
 
 
 CHOOSER_PREFIX = "wagtailsnippetchoosers_"
 
 
-def is_open_to_chefs(match):
-    return match.url_name in OPEN_TO_CHEFS.get(match.namespace, ())
-
-
 def may_choose(user, match):
     """Wagtail's snippet choosers list every row to anyone who opens the admin: require a
     permission on the model, as its listing does (an editor has none on intervenants)."""
-    model = (
-        match.func.view_initkwargs.get("model") if hasattr(match.func, "view_initkwargs") else None
-    )
+    model = getattr(match.func, "view_initkwargs", {}).get("model")
     if model is None:
         return False
     opts = model._meta
@@ -57,8 +78,8 @@ def may_choose(user, match):
 
 
 class ScopedAdminMiddleware:
-    """Answers 403 to a chef de centre (who is not also a gestionnaire) on an admin view that
-    is not in OPEN_TO_CHEFS."""
+    """Answers 403 to a user whose only staff roles are scoped (chef de centre, chef
+    d'établissement) on an admin view not open to those roles."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -71,11 +92,12 @@ class ScopedAdminMiddleware:
         if not request.path_info.startswith("/admin/") or match is None:
             return None
         user = request.user
-        if is_chef_de_centre(user) and not is_gestionnaire(user) and not is_open_to_chefs(match):
+        roles = scoped_roles(user)
+        if roles and not is_open(match, roles):
             return forbidden(
                 request,
-                "Cet écran n'est pas ouvert aux chefs de centre : il montre les données de "
-                "tous les centres.",
+                "Cet écran n'est pas ouvert à votre rôle : il montre des données d'autres "
+                "centres ou établissements que les vôtres.",
             )
         chooser = match.namespace.startswith(CHOOSER_PREFIX)
         if chooser and is_staff_user(user) and not may_choose(user, match):
