@@ -581,6 +581,7 @@ class DemoBuilder:
                 for outcome in result.lines:
                     outcome.line.amount = outcome.amount
                     outcome.line.explanation = outcome.explanation[:300]
+                    outcome.line.facts = outcome.facts
                 part.amount = result.total
             history += _history(part, mission, rng, users)
             if part.nature == PartNature.REMUNERATION and part.status in (

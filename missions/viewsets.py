@@ -33,7 +33,7 @@ from .models import (
     StatusChange,
     TravelRate,
 )
-from .services.fees import compute_part
+from .services.fees import part_result
 from .services.rulebook import RateBook
 
 # Audit trail (django-simple-history) shown under the fields of an inspect view. Only
@@ -370,7 +370,7 @@ class MissionInspectView(ScopedAuditInspectView):
         if etat is not None:
             book = RateBook.load()
             for part in etat.parts.prefetch_related("history__actor").order_by("nature"):
-                parts.append({"part": part, "result": compute_part(part, book)})
+                parts.append({"part": part, "result": part_result(part, book)})
         context.update(etat=etat, parts=parts)
         return context
 

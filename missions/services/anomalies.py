@@ -5,6 +5,8 @@ from statistics import median
 
 from ..enums import KM_MODES, PartNature, PartStatus
 from ..models import FeePart
+from ..money import format_xpf
+from .fees import current_drift, neighbour_map
 
 MEDIAN_FACTOR = 3
 # One-way road distances: Tahiti's coast road is about 120 km round; other islands are small.
@@ -38,10 +40,12 @@ def _leg_anomalies(leg):
     return found
 
 
-def anomalies(parts, medians):
+def anomalies(parts, medians, book=None):
     """{part id: [French warnings]} for parts loaded with their mission, intervenant's
-    dossier and (for travel) legs with communes and islands."""
+    dossier and their lines (legs with communes and islands). With a rate `book`, a
+    validated amount that today's computation would change is flagged (never changed)."""
     found = {}
+    neighbours = neighbour_map() if book is not None else None
     for part in parts:
         mission = part.etat.mission
         warnings = []
@@ -59,6 +63,11 @@ def anomalies(parts, medians):
         if part.nature == PartNature.TRAVEL:
             for leg in part.travellegs.all():
                 warnings += _leg_anomalies(leg)
+        if book is not None and (current := current_drift(part, book, neighbours)) is not None:
+            warnings.append(
+                f"Le calcul actuel donnerait {format_xpf(current)} (montant validé : "
+                f"{format_xpf(part.amount)}) : renvoyez le dossier pour le recalculer."
+            )
         if warnings:
             found[part.pk] = warnings
     return found
