@@ -42,6 +42,7 @@ from .models import (
 )
 from .services.fees import TravelContext, compute_remuneration, compute_travel, neighbour_map
 from .services.rulebook import RateBook
+from .services.sealing import seal_batch
 from .services.travel_rules import travel_eligibility
 
 S = PartStatus
@@ -636,6 +637,7 @@ class DemoBuilder:
                 FeePart.objects.bulk_update(
                     members, ["batch", "expected_payment_on", "paid_on"], batch_size=2000
                 )
+                seal_batch(batch)  # its lines and files, as an export writes them
 
 
 def _users():
