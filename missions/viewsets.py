@@ -13,6 +13,14 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+from .admin_views.locked import (
+    FeePartDeleteView,
+    FeePartEditView,
+    MissionDeleteView,
+    MissionEditView,
+    PaymentBatchDeleteView,
+    PaymentBatchEditView,
+)
 from .listing import BoundedIndexView, FeePartFilterSet, MissionFilterSet, MissionIndexView
 from .models import (
     Activity,
@@ -379,6 +387,8 @@ class MissionViewSet(ScopedViewSet):
     model = Mission
     icon = "clipboard-list"
     inspect_view_class = MissionInspectView
+    edit_view_class = MissionEditView  # read-only once validated (services.locks)
+    delete_view_class = MissionDeleteView
     inspect_view_enabled = True
     list_display = [
         "__str__",
@@ -419,6 +429,8 @@ class MissionViewSet(ScopedViewSet):
 class FeePartViewSet(ScopedViewSet):
     model = FeePart
     inspect_view_class = ScopedAuditInspectView
+    edit_view_class = FeePartEditView
+    delete_view_class = FeePartDeleteView
     icon = "form"
     menu_label = "États de frais"
     inspect_view_enabled = True
@@ -445,6 +457,8 @@ class AttestationViewSet(SnippetViewSet):
 class PaymentBatchViewSet(SnippetViewSet):
     model = PaymentBatch
     inspect_view_class = AuditInspectView
+    edit_view_class = PaymentBatchEditView
+    delete_view_class = PaymentBatchDeleteView
     icon = "doc-empty"
     list_display = ["number", "nature", "status", "created_at", "paid_on"]
     list_filter = ["nature", "status"]

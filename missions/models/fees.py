@@ -92,6 +92,7 @@ class FeePart(models.Model):
         "montants figés le",
         null=True,
         blank=True,
+        editable=False,
         help_text="Validation de l'intervenant : les montants ne sont plus recalculés.",
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -221,7 +222,11 @@ class Attestation(models.Model):
         EtatDeFrais, models.CASCADE, related_name="attestation", verbose_name="état de frais"
     )
     attested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="attesté par"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name="attesté par",
+        limit_choices_to={"is_staff": True},
     )
     attested_at = models.DateTimeField("attesté le", default=timezone.now)
     comment = models.TextField("commentaire", blank=True)

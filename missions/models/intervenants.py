@@ -222,6 +222,7 @@ class DossierFinancier(models.Model):
         blank=True,
         related_name="+",
         verbose_name="vérifié par",
+        limit_choices_to={"is_staff": True},
     )
     last_mission_on = models.DateField("dernière mission le", null=True, blank=True)
 
