@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+from .admin_views.documents import DossierDocumentsMixin
 from .admin_views.locked import (
     FeePartDeleteView,
     FeePartEditView,
@@ -127,6 +128,10 @@ class AuditTrailMixin:
 
 
 class AuditInspectView(AuditTrailMixin, InspectView):
+    pass
+
+
+class DossierInspectView(DossierDocumentsMixin, AuditInspectView):
     pass
 
 
@@ -345,7 +350,7 @@ class IntervenantViewSet(SnippetViewSet):
 class DossierViewSet(SnippetViewSet):
     model = DossierFinancier
     index_view_class = BoundedIndexView
-    inspect_view_class = AuditInspectView
+    inspect_view_class = DossierInspectView
     icon = "doc-full-inverse"
     list_display = ["intervenant", "masked_iban", "bank_name", "checked_at", "bank_changed_at"]
     search_fields = ["intervenant__last_name", "intervenant__identifier"]
@@ -359,6 +364,10 @@ class DossierViewSet(SnippetViewSet):
         "vehicle_horsepower",
         "checked_at",
         "checked_by",
+        "check_reset_at",
+        "pending_changes",
+        "rib_document",
+        "id_document",
         "bank_changed_at",
         "last_mission_on",
     ]

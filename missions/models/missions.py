@@ -127,6 +127,15 @@ class Mission(models.Model):
         label = self.epreuve or self.activity.name
         return f"{label} — {self.intervenant.full_name} — {self.start_date:%d/%m/%Y}"
 
+    def save(self, *args, **kwargs):
+        """Refuse to change a locked mission (validated parts or beyond): whatever calls
+        save(), a form, an import or a service, what was validated stays as it was."""
+        if self.pk is not None and not self._state.adding:
+            from ..services.locks import check_unlocked  # services import the models
+
+            check_unlocked(self)
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         errors = {}

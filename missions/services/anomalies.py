@@ -3,6 +3,8 @@
 from collections import defaultdict
 from statistics import median
 
+from django.utils import timezone
+
 from ..enums import KM_MODES, PartNature, PartStatus
 from ..models import FeePart
 from ..money import format_xpf
@@ -58,6 +60,12 @@ def anomalies(parts, medians, book=None):
         dossier = getattr(mission.intervenant, "dossier", None)
         if dossier is None or not dossier.is_complete:
             warnings.append("Dossier financier incomplet.")
+        elif dossier.needs_check:
+            changed = ", ".join(dict.fromkeys(c["champ"] for c in dossier.pending_changes))
+            warnings.append(
+                f"Dossier financier modifié par l'intervenant le "
+                f"{timezone.localtime(dossier.check_reset_at):%d/%m/%Y} ({changed}) : à vérifier."
+            )
         elif dossier.is_expired():
             warnings.append("Coordonnées bancaires modifiées ou dossier expiré : à vérifier.")
         if part.nature == PartNature.TRAVEL:

@@ -167,3 +167,12 @@ def test_unlocked_mission_dates__may_still_change():
     mission.start_date = mission.end_date = datetime.date(2026, 6, 18)
     mission.save()
     check_unlocked(mission)
+
+
+def test_service_save__of_a_locked_mission_is_refused_and_changes_nothing(controlled_mission):
+    before = snapshot(controlled_mission)
+    controlled_mission.intervenant = IntervenantFactory()
+    controlled_mission.expected_quantity = 99
+    with pytest.raises(LockedError, match="est verrouillée"):
+        controlled_mission.save()
+    assert snapshot(controlled_mission) == before

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.enums import PartNature
-from missions.models import Intervenant, PaymentLine
+from missions.models import Intervenant, Mission, PaymentLine
 from missions.services import payments, sealing
 from tests.factories import (
     IntervenantFactory,
@@ -68,12 +68,14 @@ def test_download__byte_identical_after_edits_of_mission_intervenant_and_dossier
     client.force_login(user)
     before = {fmt: hashlib.sha256(download(client, batch, fmt)).hexdigest() for fmt in FORMATS}
 
+    # The mission is locked (services.locks): forced at the database level, as a bad script
+    # or a restore might.
     mission = batch.parts.get().etat.mission
-    mission.convocation_number = "CONV-2026-9999"
-    mission.epreuve = "Autre épreuve"
-    mission.save()
-    mission.intervenant = IntervenantFactory(identifier="PF700076")  # no dossier: empty IBAN
-    mission.save()
+    Mission.objects.filter(pk=mission.pk).update(
+        convocation_number="CONV-2026-9999",
+        epreuve="Autre épreuve",
+        intervenant=IntervenantFactory(identifier="PF700076"),  # no dossier: empty IBAN
+    )
     old = batch.lines.get().part.etat.mission
     assert old.intervenant.identifier == "PF700076"
     intervenant = Intervenant.objects.get(identifier="PF000777")
