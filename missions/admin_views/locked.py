@@ -2,9 +2,11 @@
 the edit form is shown read-only with the reason, a POST is refused and changes nothing,
 deletion is refused. The reason comes from the viewset's `lock_reason(obj)`."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from wagtail.snippets.views.snippets import DeleteView, EditView
 
 from ..enums import BatchStatus
@@ -21,7 +23,24 @@ class LockedMixin:
         return self.lock_reason(obj)
 
 
+class ReadOnlyActions:
+    """In place of the save menu of a locked record: no button, a sentence."""
+
+    media = forms.Media()
+
+    def render_html(self):
+        return format_html(
+            '<p class="help" data-locked-actions>{}</p>',
+            "Lecture seule : aucun enregistrement possible.",
+        )
+
+
 class LockedEditView(LockedMixin, EditView):
+    def _get_action_menu(self):
+        if self.current_lock_reason():
+            return ReadOnlyActions()
+        return super()._get_action_menu()
+
     def get(self, request, *args, **kwargs):
         if reason := self.current_lock_reason():
             messages.warning(request, f"Lecture seule. {reason}")

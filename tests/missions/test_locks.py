@@ -65,6 +65,7 @@ def test_admin_edit__locked_mission_is_shown_read_only_with_the_reason(
     page = response.content.decode()
     assert "Lecture seule." in page
     assert "est verrouillée" in page
+    assert "data-locked-actions" in page  # no save button
     form = response.context["form"]
     assert all(field.disabled for field in form.fields.values())
     # The system's own records are not fields of the form at all.

@@ -16,6 +16,7 @@ from missions.services import payments, sealing
 from tests.factories import (
     IntervenantFactory,
     MissionFactory,
+    UserFactory,
     controlled_parts,
     gestionnaire,
     payable_dossier,
@@ -125,3 +126,13 @@ def test_download__refuses_an_altered_file(client, batch, user):
     page = client.get(response["Location"]).content.decode()
     assert "ne correspond plus à son empreinte" in page
     assert "Altéré ou absent" in page
+
+
+def test_admin_snippet_post__on_an_exported_batch_changes_nothing(client, batch):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))  # even an administrator
+    url = reverse("wagtailsnippets_missions_paymentbatch:edit", args=[batch.pk])
+    assert "Lecture seule." in client.get(url).content.decode()
+    client.post(url, {"number": "X", "nature": batch.nature, "status": "brouillon"})
+    batch.refresh_from_db()
+    assert (batch.number, batch.status) != ("X", "brouillon")
+    assert batch.status == "exporte"
