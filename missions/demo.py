@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from schwifty import IBAN
@@ -42,7 +43,9 @@ from .models import (
 )
 from .services.fees import TravelContext, compute_remuneration, compute_travel, neighbour_map
 from .services.rulebook import RateBook
+from .services.sealing import seal_batch
 from .services.travel_rules import travel_eligibility
+from .storage import private_storage
 
 S = PartStatus
 T = datetime.time
@@ -311,6 +314,8 @@ def _travel_lines(part, mission, intervenant, rng, dossier):
         requisition = rng.random() < 0.7
         fare = None if requisition else rng.randrange(8_000, 26_000, 100)
         number = f"R{first:%y}-{rng.randint(1000, 9999)}" if requisition else ""
+        # Most tickets come with their receipt; one in five is missing, for the control.
+        receipt = "demo/billet-avion.pdf" if fare and mission.pk % 5 else ""
         legs.append(
             TravelLeg(
                 part=part,
@@ -322,6 +327,7 @@ def _travel_lines(part, mission, intervenant, rng, dossier):
                 mode=TravelMode.PLANE,
                 fare=fare,
                 requisition_number=number,
+                receipt=receipt,
             )
         )
         legs.append(
@@ -335,6 +341,7 @@ def _travel_lines(part, mission, intervenant, rng, dossier):
                 mode=TravelMode.PLANE,
                 fare=fare,
                 requisition_number=number,
+                receipt=receipt,
             )
         )
         day = first
@@ -581,6 +588,7 @@ class DemoBuilder:
                 for outcome in result.lines:
                     outcome.line.amount = outcome.amount
                     outcome.line.explanation = outcome.explanation[:300]
+                    outcome.line.facts = outcome.facts
                 part.amount = result.total
             history += _history(part, mission, rng, users)
             if part.nature == PartNature.REMUNERATION and part.status in (
@@ -635,6 +643,7 @@ class DemoBuilder:
                 FeePart.objects.bulk_update(
                     members, ["batch", "expected_payment_on", "paid_on"], batch_size=2000
                 )
+                seal_batch(batch)  # its lines and files, as an export writes them
 
 
 def _users():
@@ -711,6 +720,45 @@ def _demo_intervenant_missions(builder, centres, sessions):
     return forced
 
 
+# Every document the demo references exists in private storage: no dead link.
+DEMO_DOCUMENTS = {
+    "demo/rib.pdf": "RIB de démonstration",
+    "demo/identite.pdf": "Pièce d'identité de démonstration",
+    "demo/billet-avion.pdf": "Billet d'avion de démonstration",
+}
+
+
+def _small_pdf(title):
+    """A one-page PDF saying it is a demonstration document (a few hundred bytes)."""
+    text = title.encode("latin-1", "replace")
+    stream = b"BT /F1 18 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+    out += trailer.encode() + b"%%EOF\n"
+    return out
+
+
+def write_demo_documents():
+    storage = private_storage()
+    for name, title in DEMO_DOCUMENTS.items():
+        if not storage.exists(name):
+            storage.save(name, ContentFile(_small_pdf(title)))
+
+
 @transaction.atomic
 def seed_missions(today=None, intervenants=200, missions=1000):
     """Build the demo; returns a one-line summary."""
@@ -718,6 +766,7 @@ def seed_missions(today=None, intervenants=200, missions=1000):
     builder = DemoBuilder(today)
     centres = builder.centres()
     sessions = builder.sessions()
+    write_demo_documents()
     if Mission.objects.filter(session__in=sessions).exists():
         return "données de démonstration déjà présentes"
     people = builder.intervenants(intervenants)

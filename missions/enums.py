@@ -113,6 +113,12 @@ EDITABLE_STATUSES = frozenset({PartStatus.TO_ENTER, PartStatus.TO_CORRECT})
 # Amounts are frozen from DEC control on: rate edits no longer touch them.
 FROZEN_STATUSES = frozenset({PartStatus.CONTROLLED, PartStatus.IN_PAYMENT, PartStatus.PAID})
 FINAL_STATUSES = frozenset({PartStatus.PAID, PartStatus.REJECTED})
+# A mission with a part in these statuses is a record: it, its parts and their lines are
+# read-only everywhere (services.locks); corrections go through the lifecycle's actions.
+LOCKED_STATUSES = frozenset({
+    PartStatus.VALIDATED_BY_INTERVENANT, PartStatus.SERVICE_FAIT, PartStatus.CONTROLLED,
+    PartStatus.IN_PAYMENT, PartStatus.PAID, PartStatus.REJECTED,
+})  # fmt: skip
 # Statuses waiting for someone: who acts next.
 WAITING_FOR_INTERVENANT = frozenset({PartStatus.TO_ENTER, PartStatus.TO_CORRECT})
 WAITING_FOR_CENTRE = frozenset({PartStatus.VALIDATED_BY_INTERVENANT})

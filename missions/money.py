@@ -34,3 +34,8 @@ def format_xpf(amount, decimals=False):
 def format_eur(amount):
     text = f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",")
     return f"{text}\u00a0€"
+
+
+def mask_iban(iban):
+    """An IBAN as staff screens show it: country and check digits, last four."""
+    return f"{iban[:4]} •••• {iban[-4:]}" if iban else ""

@@ -48,3 +48,14 @@ def can_act_as(user, actor, mission) -> bool:
     if actor == Actor.GESTIONNAIRE:
         return is_gestionnaire(user)
     return False
+
+
+def can_see_receipt(user, mission) -> bool:
+    """Staff side: the DEC sees every receipt, a chef de centre those of their centres'
+    missions. (Intervenants see their own through the portal.)"""
+    return is_gestionnaire(user) or is_chef_of(user, mission)
+
+
+def can_see_dossier_documents(user) -> bool:
+    """RIB and identity documents: the DEC only."""
+    return is_gestionnaire(user)

@@ -38,6 +38,7 @@ from .resource_base import (
     column,
     escape_formula,
 )
+from .services.locks import lock_reasons
 
 
 class CommuneWidget(LookupWidget):
@@ -261,6 +262,11 @@ class MissionResource(ImportResource):
     def complete_instance(self, instance, row):
         if instance.end_date is None:
             instance.end_date = instance.start_date
+
+    @staticmethod
+    def locked_reasons(pks):
+        """{pk: reason} of the stored missions that a row may not change (services.locks)."""
+        return lock_reasons(pks)
 
     def get_queryset(self):
         return Mission.objects.with_related().order_by("start_date", "pk")

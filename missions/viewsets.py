@@ -13,6 +13,15 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+from .admin_views.documents import DossierDocumentsMixin
+from .admin_views.locked import (
+    FeePartDeleteView,
+    FeePartEditView,
+    MissionDeleteView,
+    MissionEditView,
+    PaymentBatchDeleteView,
+    PaymentBatchEditView,
+)
 from .listing import BoundedIndexView, FeePartFilterSet, MissionFilterSet, MissionIndexView
 from .models import (
     Activity,
@@ -33,7 +42,7 @@ from .models import (
     StatusChange,
     TravelRate,
 )
-from .services.fees import compute_part
+from .services.fees import part_result
 from .services.rulebook import RateBook
 
 # Audit trail (django-simple-history) shown under the fields of an inspect view. Only
@@ -119,6 +128,10 @@ class AuditTrailMixin:
 
 
 class AuditInspectView(AuditTrailMixin, InspectView):
+    pass
+
+
+class DossierInspectView(DossierDocumentsMixin, AuditInspectView):
     pass
 
 
@@ -337,7 +350,7 @@ class IntervenantViewSet(SnippetViewSet):
 class DossierViewSet(SnippetViewSet):
     model = DossierFinancier
     index_view_class = BoundedIndexView
-    inspect_view_class = AuditInspectView
+    inspect_view_class = DossierInspectView
     icon = "doc-full-inverse"
     list_display = ["intervenant", "masked_iban", "bank_name", "checked_at", "bank_changed_at"]
     search_fields = ["intervenant__last_name", "intervenant__identifier"]
@@ -351,6 +364,10 @@ class DossierViewSet(SnippetViewSet):
         "vehicle_horsepower",
         "checked_at",
         "checked_by",
+        "check_reset_at",
+        "pending_changes",
+        "rib_document",
+        "id_document",
         "bank_changed_at",
         "last_mission_on",
     ]
@@ -370,7 +387,7 @@ class MissionInspectView(ScopedAuditInspectView):
         if etat is not None:
             book = RateBook.load()
             for part in etat.parts.prefetch_related("history__actor").order_by("nature"):
-                parts.append({"part": part, "result": compute_part(part, book)})
+                parts.append({"part": part, "result": part_result(part, book)})
         context.update(etat=etat, parts=parts)
         return context
 
@@ -379,6 +396,8 @@ class MissionViewSet(ScopedViewSet):
     model = Mission
     icon = "clipboard-list"
     inspect_view_class = MissionInspectView
+    edit_view_class = MissionEditView  # read-only once validated (services.locks)
+    delete_view_class = MissionDeleteView
     inspect_view_enabled = True
     list_display = [
         "__str__",
@@ -419,6 +438,8 @@ class MissionViewSet(ScopedViewSet):
 class FeePartViewSet(ScopedViewSet):
     model = FeePart
     inspect_view_class = ScopedAuditInspectView
+    edit_view_class = FeePartEditView
+    delete_view_class = FeePartDeleteView
     icon = "form"
     menu_label = "États de frais"
     inspect_view_enabled = True
@@ -445,6 +466,8 @@ class AttestationViewSet(SnippetViewSet):
 class PaymentBatchViewSet(SnippetViewSet):
     model = PaymentBatch
     inspect_view_class = AuditInspectView
+    edit_view_class = PaymentBatchEditView
+    delete_view_class = PaymentBatchDeleteView
     icon = "doc-empty"
     list_display = ["number", "nature", "status", "created_at", "paid_on"]
     list_filter = ["nature", "status"]

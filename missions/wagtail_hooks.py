@@ -7,6 +7,7 @@ from . import import_admin  # noqa: F401
 from .admin_views import (  # noqa: F401
     control,
     convocations,
+    documents,
     lockouts,
     payments,
     service_fait,

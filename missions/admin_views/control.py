@@ -18,6 +18,7 @@ from ..params import parse_date, parse_pk, pks
 from ..services.anomalies import activity_medians, anomalies
 from ..services.entry import EntryError, reopen_entry
 from ..services.lifecycle import TransitionError, transition
+from ..services.rulebook import RateBook
 from .base import GestionnaireView
 from .convocations import GestionnaireMenuItem
 
@@ -56,19 +57,30 @@ class ControlView(GestionnaireView, TemplateView):
             )
         parts = (
             parts.with_mission()
-            .select_related("etat__mission__intervenant__dossier", "etat__mission__session")
+            .select_related(
+                "etat__mission__intervenant__dossier",
+                "etat__mission__session__exam__rate_group",
+                "etat__mission__rate_group",
+            )
             .prefetch_related(
                 Prefetch(
                     "travellegs",
                     TravelLeg.objects.select_related("from_commune__island", "to_commune"),
-                )
+                ),
+                "worklines",
+                "meallines",
+                "nightlines",
             )
             .order_by("etat__mission__start_date", "pk")
         )
         page = Paginator(parts, PER_PAGE).get_page(params.get("page"))
         rows = list(page.object_list)
         sessions = {row.etat.mission.session_id for row in rows}
-        flags = anomalies(rows, activity_medians(sessions)) if rows and not late else {}
+        flags = (
+            anomalies(rows, activity_medians(sessions), RateBook.load())
+            if rows and not late
+            else {}
+        )
         if params.get("anomalies") == "1":
             rows = [row for row in rows if row.pk in flags]
         context.update(

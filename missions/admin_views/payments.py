@@ -20,9 +20,8 @@ from wagtail.admin.widgets import HeaderButton
 from ..enums import BatchStatus, PartNature
 from ..models import FeePart, PaymentBatch, Session
 from ..money import format_xpf
-from ..payment_resources import FORMATS, payment_file
 from ..permissions import is_gestionnaire
-from ..services import payments
+from ..services import payments, sealing
 from . import dashboard  # noqa: F401  (registers the dashboard panels)
 from .base import HOME, GestionnaireView
 
@@ -152,6 +151,8 @@ class BatchDetailView(GestionnaireView, DetailView):
                 initial={"expected_payment_on": payments.default_expected_payment_on(today)}
             ),
             paid_form=PaidForm(initial={"paid_on": today}),
+            file_checks=sealing.verify(batch) if batch.sealed_at else [],
+            differences=sealing.differences(batch) if batch.sealed_at else [],
             **kwargs,
         )
 
@@ -203,11 +204,12 @@ class MarkPaidView(BatchActionView):
 
 
 class DownloadView(GestionnaireView, View):
-    """The file for the paying service, or the PDF summary, of an exported batch."""
+    """The file for the paying service, or the PDF summary, of an exported batch: the bytes
+    stored at export, never a file built again."""
 
     def get(self, request, pk, fmt):
         batch = get_object_or_404(PaymentBatch, pk=pk)
-        if fmt not in FORMATS and fmt != "pdf":
+        if fmt not in sealing.SEALED_FORMATS:
             raise Http404
         if batch.status == BatchStatus.DRAFT:
             messages.error(
@@ -215,11 +217,11 @@ class DownloadView(GestionnaireView, View):
                 "Exportez d'abord le lot : ses fichiers ne sont disponibles qu'une fois figé.",
             )
             return redirect("missions_payment", pk=batch.pk)
-        if fmt == "pdf":
-            content, content_type = payments.summary_pdf(batch), "application/pdf"
-            filename = f"mise-en-paiement-{batch.number}.pdf"
-        else:
-            content, content_type, filename = payment_file(batch, fmt)
+        try:
+            content, content_type, filename = sealing.stored_file(batch, fmt)
+        except sealing.SealError as error:
+            messages.error(request, str(error))
+            return redirect("missions_payment", pk=batch.pk)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -14,7 +14,7 @@ from .intervenants import DossierFinancier, Intervenant
 from .missions import Mission
 from .notifications import Notification
 from .organisation import Centre, Exam, ExamKind, Session
-from .payments import PaymentBatch
+from .payments import PaymentBatch, PaymentFile, PaymentLine
 from .rates import Activity, Rate, RateGroup, TravelRate
 
 __all__ = [
@@ -37,6 +37,8 @@ __all__ = [
     "NightLine",
     "Notification",
     "PaymentBatch",
+    "PaymentFile",
+    "PaymentLine",
     "Rate",
     "RateGroup",
     "RunStatus",

@@ -88,6 +88,13 @@ class FeePart(models.Model):
     )
     expected_payment_on = models.DateField("paiement prévu le", null=True, blank=True)
     paid_on = models.DateField("payé le", null=True, blank=True)
+    amounts_frozen_at = models.DateTimeField(
+        "montants figés le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Validation de l'intervenant : les montants ne sont plus recalculés.",
+    )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = FeePartQuerySet.as_manager()
@@ -116,6 +123,9 @@ class FeeLine(models.Model):
     part = models.ForeignKey(FeePart, models.CASCADE, related_name="%(class)ss")
     amount = models.PositiveIntegerField("montant (XPF)", default=0)
     explanation = models.CharField("calcul", max_length=300, blank=True)
+    # What the amount used (rates, horsepower and distance bands, rate group, home-commune
+    # decision), stored with it at validation so the record explains itself.
+    facts = models.JSONField("éléments du calcul", default=dict, blank=True, editable=False)
     receipt = models.FileField(
         "justificatif", storage=private_storage, upload_to=private_upload_path, blank=True
     )
@@ -212,7 +222,11 @@ class Attestation(models.Model):
         EtatDeFrais, models.CASCADE, related_name="attestation", verbose_name="état de frais"
     )
     attested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="attesté par"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name="attesté par",
+        limit_choices_to={"is_staff": True},
     )
     attested_at = models.DateTimeField("attesté le", default=timezone.now)
     comment = models.TextField("commentaire", blank=True)

@@ -222,8 +222,17 @@ class DossierFinancier(models.Model):
         blank=True,
         related_name="+",
         verbose_name="vérifié par",
+        limit_choices_to={"is_staff": True},
     )
     last_mission_on = models.DateField("dernière mission le", null=True, blank=True)
+    # Set by services.dossier when the intervenant changes a field or document the DEC had
+    # checked: the check is withdrawn (checked_at emptied) and the changes kept to review.
+    check_reset_at = models.DateTimeField(
+        "remis « à vérifier » le", null=True, blank=True, editable=False
+    )
+    pending_changes = models.JSONField(
+        "modifications à vérifier", default=list, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -233,6 +242,17 @@ class DossierFinancier(models.Model):
 
     def __str__(self):
         return f"Dossier financier de {self.intervenant.full_name}"
+
+    def save(self, *args, **kwargs):
+        # The DEC's new check covers the changes made before it.
+        if self.checked_at and self.check_reset_at and self.checked_at > self.check_reset_at:
+            self.pending_changes = []
+        super().save(*args, **kwargs)
+
+    @property
+    def needs_check(self):
+        """Changed by the intervenant since the DEC's last check."""
+        return self.checked_at is None and self.check_reset_at is not None
 
     def clean(self):
         super().clean()

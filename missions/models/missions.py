@@ -79,12 +79,19 @@ class Mission(models.Model):
         verbose_name="groupe de taux particulier",
         help_text="Vide : celui de l'examen. Pour un concours, le corps de l'examinateur.",
     )
+    # What the system did when it issued the convocation: never edited by hand.
     convocation_number = models.CharField(
-        "n° de convocation", max_length=30, unique=True, null=True, blank=True
+        "n° de convocation", max_length=30, unique=True, null=True, blank=True, editable=False
     )
-    issued_at = models.DateTimeField("convocation émise le", null=True, blank=True)
+    issued_at = models.DateTimeField("convocation émise le", null=True, blank=True, editable=False)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="convocation émise par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
@@ -119,6 +126,15 @@ class Mission(models.Model):
     def __str__(self):
         label = self.epreuve or self.activity.name
         return f"{label} — {self.intervenant.full_name} — {self.start_date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        """Refuse to change a locked mission (validated parts or beyond): whatever calls
+        save(), a form, an import or a service, what was validated stays as it was."""
+        if self.pk is not None and not self._state.adding:
+            from ..services.locks import check_unlocked  # services import the models
+
+            check_unlocked(self)
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -43,6 +43,7 @@ class Centre(models.Model):
     chefs = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
+        limit_choices_to={"is_staff": True},
         related_name="centres_diriges",
         verbose_name="chefs de centre",
     )

@@ -10,7 +10,7 @@ from ..enums import EDITABLE_STATUSES, PartNature
 from ..models import FeePart, StatusChange, TravelLeg
 from ..money import xpf_to_eur
 from ..services.entry import deadline_passed
-from ..services.fees import compute_part, neighbour_map
+from ..services.fees import neighbour_map, part_result
 from ..services.rulebook import RateBook
 from .forms import LINE_FORMS
 
@@ -97,7 +97,7 @@ def build_mission_file(mission, forms=None, today=None):
     for part in parts:
         part.etat = etat  # already loaded with the mission
         editable = part.status in EDITABLE_STATUSES and not passed
-        view = PartView(part, compute_part(part, book, neighbours=neighbours), editable)
+        view = PartView(part, part_result(part, book, neighbours=neighbours), editable)
         if editable:
             for kind in KINDS_BY_NATURE[part.nature]:
                 form_class, _ = LINE_FORMS[kind]

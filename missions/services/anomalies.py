@@ -3,8 +3,12 @@
 from collections import defaultdict
 from statistics import median
 
+from django.utils import timezone
+
 from ..enums import KM_MODES, PartNature, PartStatus
 from ..models import FeePart
+from ..money import format_xpf
+from .fees import current_drift, neighbour_map
 
 MEDIAN_FACTOR = 3
 # One-way road distances: Tahiti's coast road is about 120 km round; other islands are small.
@@ -38,10 +42,12 @@ def _leg_anomalies(leg):
     return found
 
 
-def anomalies(parts, medians):
+def anomalies(parts, medians, book=None):
     """{part id: [French warnings]} for parts loaded with their mission, intervenant's
-    dossier and (for travel) legs with communes and islands."""
+    dossier and their lines (legs with communes and islands). With a rate `book`, a
+    validated amount that today's computation would change is flagged (never changed)."""
     found = {}
+    neighbours = neighbour_map() if book is not None else None
     for part in parts:
         mission = part.etat.mission
         warnings = []
@@ -54,11 +60,22 @@ def anomalies(parts, medians):
         dossier = getattr(mission.intervenant, "dossier", None)
         if dossier is None or not dossier.is_complete:
             warnings.append("Dossier financier incomplet.")
+        elif dossier.needs_check:
+            changed = ", ".join(dict.fromkeys(c["champ"] for c in dossier.pending_changes))
+            warnings.append(
+                f"Dossier financier modifié par l'intervenant le "
+                f"{timezone.localtime(dossier.check_reset_at):%d/%m/%Y} ({changed}) : à vérifier."
+            )
         elif dossier.is_expired():
             warnings.append("Coordonnées bancaires modifiées ou dossier expiré : à vérifier.")
         if part.nature == PartNature.TRAVEL:
             for leg in part.travellegs.all():
                 warnings += _leg_anomalies(leg)
+        if book is not None and (current := current_drift(part, book, neighbours)) is not None:
+            warnings.append(
+                f"Le calcul actuel donnerait {format_xpf(current)} (montant validé : "
+                f"{format_xpf(part.amount)}) : renvoyez le dossier pour le recalculer."
+            )
         if warnings:
             found[part.pk] = warnings
     return found

@@ -66,7 +66,8 @@ def attest(mission, user, actor=Actor.CHEF_DE_CENTRE, corrections=None, comment=
     try:
         for part in parts:
             if part.nature == PartNature.REMUNERATION and corrected:
-                recompute_part(part)
+                # An explicit correction, recorded with its comment in the status history.
+                recompute_part(part, correction=True)
             transition(part, "attest", actor=actor, user=user, reason=comment.strip())
     except TransitionError as error:
         raise AttestationError(str(error)) from error

@@ -163,6 +163,7 @@ class BulkImporter:
             **{a: v for a, v in self.defaults.items() if a in self.insert_attnames}
         )
         self.existing, self.row_keys = {}, []
+        self.locked = {}  # {pk: reason} of stored rows no import may change
         self.new_at_most = 0  # rows whose natural key is not in the database yet
         self.pks = None
         self.changed_rows, self.written, self.samples = [], [], []
@@ -203,6 +204,8 @@ class BulkImporter:
             if key in keys:
                 self.existing[key] = values
         self.new_at_most -= len(self.existing)
+        if hasattr(self.resource, "locked_reasons") and self.existing:
+            self.locked = self.resource.locked_reasons([v[0] for v in self.existing.values()])
 
     def _row_key(self, row):
         """The natural key the cells give, as the resource's instance loader reads it."""
@@ -311,6 +314,8 @@ class BulkImporter:
             errors[NON_FIELD_ERRORS] = [duplicate]
         if stored is not None and not errors and self.compared(state) == stored[1:]:
             return "skip", stored
+        if stored is not None and stored[0] in self.locked and NON_FIELD_ERRORS not in errors:
+            errors[NON_FIELD_ERRORS] = [self.locked[stored[0]]]
         self._validate(state, errors)
         if errors:
             self._invalid(number, self._row_errors(number, values, errors))

@@ -106,9 +106,13 @@ def submit(etat, user, today=None):
         problems += compute_part(part).problems
     if problems:
         raise EntryError(" ".join(dict.fromkeys(problems)))
+    frozen_at = timezone.now()
     try:
         for part in parts:
+            # The last computation while editable: from here on its amounts are a record.
             recompute_part(part)
+            FeePart.objects.filter(pk=part.pk).update(amounts_frozen_at=frozen_at)
+            part.amounts_frozen_at = frozen_at
             if part.nature == PartNature.TRAVEL and not _has_lines(part):
                 transition(
                     part,

@@ -1,10 +1,16 @@
 """Fee computation in XPF (DOMAIN.md §4).
 
-Each line gets an amount rounded half-up to the whole franc and a sentence saying which rule
-and rate produced it; a part's total is the sum of its lines. `compute_*` functions are pure
-(they read only what they are given); `recompute_part` loads a part and stores the result.
+Each line gets an amount rounded half-up to the whole franc, a sentence saying which rule
+and rate produced it and the facts it used; a part's total is the sum of its lines.
+`compute_*` functions are pure (they read only what they are given); `recompute_part` loads
+a part and stores the result.
+
+Invariant: stored amounts move only while the part is editable (`a_saisir`, `a_corriger`).
+From the intervenant's validation on, what they validated is a record: `part_result` shows
+the stored lines, and a live computation is only ever a comparison (`current_drift`).
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,8 +19,9 @@ from django.db.models import Sum
 
 from .. import reference_data
 from ..enums import (
-    FROZEN_STATUSES,
+    EDITABLE_STATUSES,
     UNIT_PLURALS,
+    HorsepowerBand,
     MealKind,
     PartNature,
     PartStatus,
@@ -52,6 +59,7 @@ class LineResult:
     problem: str = ""  # blocks validation until fixed
     warning: str = ""  # shown to the DEC's control
     rates: tuple = ()  # the rate rows applied (the simulator shows their validity)
+    facts: dict = field(default_factory=dict)  # what the amount used, stored at validation
 
 
 @dataclass
@@ -123,7 +131,17 @@ def compute_remuneration(mission, work_lines, book: RateBook):
                 f" — quantité attestée par le centre ({format_quantity(line.attested_quantity)}"
                 f" au lieu de {format_quantity(line.quantity)} déclarées)"
             )
-        result.lines.append(LineResult(line, label, amount, explanation, rates=(rate,)))
+        facts = {
+            "regle": "remuneration",
+            "quantite": str(quantity),
+            "taux": str(rate.amount),
+            "taux_id": rate.pk,
+            "taux_libelle": rate.label,
+            "groupe_de_taux": group.name,
+        }
+        result.lines.append(
+            LineResult(line, label, amount, explanation, rates=(rate,), facts=facts)
+        )
     return result
 
 
@@ -187,12 +205,23 @@ def _car_leg(leg, context, book, prior_km):
         for band, km in pieces
     )
     band_label = by_band[pieces[0][0]].get_horsepower_band_display() if pieces else ""
+    facts = {
+        "regle": "voiture",
+        "puissance_fiscale": context.horsepower,
+        "tranche_puissance": HorsepowerBand.for_horsepower(context.horsepower).value,
+        "km_deja_parcourus": str(prior_km),
+        "tranches": [
+            {"tranche_distance": band, "km": str(km), "taux": str(by_band[band].amount)}
+            for band, km in pieces
+        ],
+    }
     return LineResult(
         leg,
         label,
         amount,
         f"Voiture {band_label} : {details} = {format_xpf(amount)}",
         rates=tuple(by_band[band] for band, _ in pieces),
+        facts=facts,
     )
 
 
@@ -215,6 +244,7 @@ def _flat_km_leg(leg, book):
         f"{leg.get_mode_display()} : {format_quantity(leg.km)} km × {format_rate(rate.amount)}"
         f" = {format_xpf(amount)}",
         rates=(rate,),
+        facts={"regle": rate.kind, "km": str(leg.km), "taux": str(rate.amount)},
     )
 
 
@@ -243,6 +273,7 @@ def _fare_leg(leg):
         leg.fare,
         f"Billet en classe économique remboursé sur justificatif : {format_xpf(leg.fare)}",
         warning=warning,
+        facts={"regle": "billet", "prix": leg.fare},
     )
 
 
@@ -271,7 +302,12 @@ def _meal(meal, intervals, book):
         )
     amount = round_franc(rate.amount)
     return LineResult(
-        meal, label, amount, f"Forfait repas ({rule}) : {format_xpf(amount)}", rates=(rate,)
+        meal,
+        label,
+        amount,
+        f"Forfait repas ({rule}) : {format_xpf(amount)}",
+        rates=(rate,),
+        facts={"regle": rate.kind, "taux": str(rate.amount)},
     )
 
 
@@ -293,7 +329,14 @@ def _night(night, intervals, book):
             night, label, 0, "Aucun taux de nuitée en vigueur.", problem="Taux manquant."
         )
     amount = round_franc(rate.amount)
-    return LineResult(night, label, amount, f"Forfait nuitée : {format_xpf(amount)}", rates=(rate,))
+    return LineResult(
+        night,
+        label,
+        amount,
+        f"Forfait nuitée : {format_xpf(amount)}",
+        rates=(rate,),
+        facts={"regle": rate.kind, "taux": str(rate.amount)},
+    )
 
 
 def compute_travel(context: TravelContext, legs, meals, nights, book: RateBook):
@@ -302,8 +345,11 @@ def compute_travel(context: TravelContext, legs, meals, nights, book: RateBook):
     rule = travel_eligibility(mission, intervenant, context.neighbour_ids)
     result.notes.append(rule.reason)
     if not rule.eligible:
+        decision = {"commune_de_residence": {"indemnisable": False, "motif": rule.reason}}
         for line in [*legs, *meals, *nights]:
-            result.lines.append(LineResult(line, str(line._meta.verbose_name), 0, rule.reason))
+            result.lines.append(
+                LineResult(line, str(line._meta.verbose_name), 0, rule.reason, facts=decision)
+            )
         return result
 
     prior_km = Decimal(context.prior_car_km)
@@ -320,6 +366,11 @@ def compute_travel(context: TravelContext, legs, meals, nights, book: RateBook):
     intervals = absence_intervals(mission, legs, bases)
     result.lines.extend(_meal(meal, intervals, book) for meal in meals)
     result.lines.extend(_night(night, intervals, book) for night in nights)
+    # The home-commune decision is a fact of every travel line.
+    decision = {"commune_de_residence": {"indemnisable": True, "motif": rule.reason}}
+    result.lines = [
+        dataclasses.replace(line, facts={**line.facts, **decision}) for line in result.lines
+    ]
     return result
 
 
@@ -356,25 +407,26 @@ def prior_car_km(part):
 
 
 def compute_part(part, book=None, neighbours=None):
-    """The computation of a stored part, with its lines loaded in a few queries (none when
-    they were prefetched)."""
+    """The live computation of a stored part, with its lines loaded in a few queries (none
+    when they were prefetched)."""
     book = book or RateBook.load()
     mission = part.etat.mission
     if part.nature == PartNature.REMUNERATION:
         return compute_remuneration(mission, list(part.worklines.all()), book)
     intervenant = mission.intervenant
     dossier = getattr(intervenant, "dossier", None)
+    legs = part.travellegs.all()
+    if "travellegs" not in getattr(part, "_prefetched_objects_cache", {}):
+        legs = legs.select_related("from_commune", "to_commune")
+    legs = list(legs)
+    has_car = any(leg.mode == TravelMode.CAR for leg in legs)
     context = TravelContext(
         mission=mission,
         intervenant=intervenant,
         horsepower=dossier.vehicle_horsepower if dossier else None,
         neighbour_ids=neighbours if neighbours is not None else neighbour_map(),
-        prior_car_km=prior_car_km(part),
+        prior_car_km=prior_car_km(part) if has_car else Decimal(0),
     )
-    legs = part.travellegs.all()
-    if "travellegs" not in getattr(part, "_prefetched_objects_cache", {}):
-        legs = legs.select_related("from_commune", "to_commune")
-    legs = list(legs)
     return compute_travel(
         context, legs, list(part.meallines.all()), list(part.nightlines.all()), book
     )
@@ -383,21 +435,84 @@ def compute_part(part, book=None, neighbours=None):
 LINE_MODELS = (WorkLine, TravelLeg, MealLine, NightLine)
 
 
+def is_repriceable(part):
+    """Only an editable part is priced again; from validation on its amounts are records."""
+    return part.status in EDITABLE_STATUSES
+
+
 @transaction.atomic
-def recompute_part(part, book=None):
-    """Compute a part and store each line's amount and explanation, and the part's total.
-    Amounts are frozen once the DEC has controlled the part."""
-    if part.status in FROZEN_STATUSES:
-        return compute_part(part, book)
+def recompute_part(part, book=None, *, correction=False):
+    """Compute a part and store each line's amount, explanation and facts, and the part's
+    total, while the part is editable. Otherwise the stored amounts stand and the stored
+    result is returned, unless `correction` (an explicit, recorded action such as the
+    attestation of a corrected quantity) asks for a new computation."""
+    if not (correction or is_repriceable(part)):
+        return stored_result(part)
     result = compute_part(part, book)
     for model in LINE_MODELS:
-        changed = [r.line for r in result.lines if isinstance(r.line, model)]
+        changed = []
         for outcome in result.lines:
             if isinstance(outcome.line, model):
                 outcome.line.amount = outcome.amount
                 outcome.line.explanation = outcome.explanation[:300]
+                outcome.line.facts = outcome.facts
+                changed.append(outcome.line)
         if changed:
-            model.objects.bulk_update(changed, ["amount", "explanation"])
+            model.objects.bulk_update(changed, ["amount", "explanation", "facts"])
     FeePart.objects.filter(pk=part.pk).update(amount=result.total)
     part.amount = result.total
     return result
+
+
+def line_label(line, mission):
+    """The label of a stored line, as the computation names it."""
+    if isinstance(line, WorkLine):
+        return f"{mission.activity.name} — {line.date:%d/%m/%Y}"
+    if isinstance(line, TravelLeg):
+        prefix = (
+            "Trajet" if line.mode in (TravelMode.CAR, *KM_RATE_KINDS) else line.get_mode_display()
+        )
+        return f"{prefix} {line.from_commune} → {line.to_commune}, {line.date:%d/%m/%Y}"
+    if isinstance(line, MealLine):
+        return f"{line.get_kind_display()}, {line.date:%d/%m/%Y}"
+    return f"Nuitée du {line.date:%d/%m/%Y}"
+
+
+def stored_result(part):
+    """The part as it was validated: each line's stored amount, explanation and facts."""
+    mission = part.etat.mission
+    if part.nature == PartNature.REMUNERATION:
+        lines = list(part.worklines.all())
+    else:
+        legs = part.travellegs.all()
+        if "travellegs" not in getattr(part, "_prefetched_objects_cache", {}):
+            legs = legs.select_related("from_commune", "to_commune")
+        lines = [*legs, *part.meallines.all(), *part.nightlines.all()]
+    result = PartResult(part.nature)
+    for line in lines:
+        result.lines.append(
+            LineResult(
+                line, line_label(line, mission), line.amount, line.explanation, facts=line.facts
+            )
+        )
+    decision = next((line.facts.get("commune_de_residence") for line in lines), None)
+    if decision:
+        result.notes.append(decision["motif"])
+    return result
+
+
+def part_result(part, book=None, neighbours=None):
+    """What a page shows of a part: the live computation while it is editable (or not yet
+    entered), the stored record from validation on."""
+    if is_repriceable(part) or part.status == PartStatus.OPEN:
+        return compute_part(part, book, neighbours)
+    return stored_result(part)
+
+
+def current_drift(part, book=None, neighbours=None):
+    """The amount a computation today would give, when it differs from the stored (validated)
+    amount of a non-editable part; None otherwise. For the DEC's control, never stored."""
+    if is_repriceable(part):
+        return None
+    total = compute_part(part, book, neighbours).total
+    return total if total != part.amount else None

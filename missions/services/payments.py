@@ -253,7 +253,8 @@ def remove_part(batch, part, *, user):
 
 def export_batch(batch, *, expected_payment_on, today=None):
     """Freeze a draft batch for the paying service: status `exporte`, export time and the
-    expected payment date, which its parts show to the intervenants from now on."""
+    expected payment date, which its parts show to the intervenants from now on; its payment
+    lines and files are written and sealed (services.sealing)."""
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = _lock_draft(batch)
@@ -266,6 +267,10 @@ def export_batch(batch, *, expected_payment_on, today=None):
         locked.expected_payment_on = expected_payment_on
         locked.save(update_fields=["status", "exported_at", "expected_payment_on"])
         FeePart.objects.filter(batch=locked).update(expected_payment_on=expected_payment_on)
+        # Imported here: sealing builds its PDF with this module's summary.
+        from .sealing import seal_batch
+
+        seal_batch(locked)
     return locked
 
 
@@ -350,16 +355,37 @@ def batch_summary(batch):
     }
 
 
+def lines_summary(lines):
+    """Count and sum of stored payment lines, by archipelago and by activity."""
+    groups = {"by_archipelago": {}, "by_activity": {}}
+    for line in lines:
+        for key, label in (("by_archipelago", line.archipelago), ("by_activity", line.activity)):
+            count, total = groups[key].get(label or "—", (0, 0))
+            groups[key][label or "—"] = (count + 1, total + line.amount)
+    total = sum(line.amount for line in lines)
+    return {
+        "count": len(lines),
+        "total": total,
+        "total_eur": xpf_to_eur(total),
+        **{
+            key: [SummaryRow(label, *values) for label, values in sorted(rows.items())]
+            for key, rows in groups.items()
+        },
+    }
+
+
 def summary_pdf(batch, generated_at=None):
-    """The PDF summary of a batch (WeasyPrint): totals by archipelago and activity, lines."""
+    """The PDF summary of an exported batch (WeasyPrint), from its stored payment lines:
+    totals by archipelago and activity, lines."""
     from weasyprint import HTML
 
+    lines = list(batch.lines.order_by("position"))
     html = render_to_string(
         "missions/admin/payments/summary_pdf.html",
         {
             "batch": batch,
-            "summary": batch_summary(batch),
-            "parts": batch_parts(batch),
+            "summary": lines_summary(lines),
+            "lines": lines,
             "generated_at": generated_at or timezone.localtime(),
         },
     )

@@ -20,3 +20,27 @@ def eur(amount_xpf):
 def status_badge(status):
     """The DSFR badge modifier of a part status."""
     return STATUS_BADGES.get(status, "info")
+
+
+@register.filter
+def receipt_url(line):
+    """Staff URL of a fee line's receipt ("" without one)."""
+    from ..admin_views.documents import receipt_url as url
+
+    return url(line)
+
+
+@register.filter
+def dossier_document_url(dossier, document):
+    """Staff URL of a dossier's "rib" or "identite" document ("" without one)."""
+    from ..admin_views.documents import dossier_document_url as url
+
+    return url(dossier, document)
+
+
+@register.filter
+def receipt_lines(part):
+    """The lines of a part (prefetched) that carry a receipt."""
+    lines = [*part.worklines.all(), *part.travellegs.all(), *part.meallines.all(),
+             *part.nightlines.all()]  # fmt: skip
+    return [line for line in lines if line.receipt]

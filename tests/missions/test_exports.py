@@ -71,7 +71,7 @@ def etats():
         start_time=datetime.time(8, 0),
         end_time=datetime.time(16, 0),
     )
-    remuneration, travel = parts_for(oral, status=PartStatus.VALIDATED_BY_INTERVENANT)
+    remuneration, travel = parts_for(oral)
     WorkLineFactory(part=remuneration, date=oral.start_date, quantity=Decimal("6.5"))
     out = {"part": travel, "mode": "avion", "requisition_number": "R-2026-0042"}
     TravelLegFactory(**out, date=oral.start_date, departure_time=datetime.time(6, 0),
@@ -89,6 +89,10 @@ def etats():
     MealLineFactory(part=travel, date=oral.end_date, kind="dejeuner_administratif")
     recompute_part(remuneration)
     recompute_part(travel)
+    # Computed while editable, then validated: the amounts are now a record.
+    FeePart.objects.filter(pk__in=[remuneration.pk, travel.pk]).update(
+        status=PartStatus.VALIDATED_BY_INTERVENANT
+    )
     return corrector, oral
 
 

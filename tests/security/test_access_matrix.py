@@ -318,6 +318,9 @@ class World:
                 number="TEST-0001", nature=PartNature.REMUNERATION,
                 status=BatchStatus.EXPORTED, expected_payment_on=datetime.date(2026, 8, 1),
             )  # fmt: skip
+            from missions.services.sealing import seal_batch
+
+            seal_batch(self.batch)  # as the export does: its files are stored
         self.users = {
             "intervenant_a": self.a.user,
             "intervenant_b": self.b.user,
