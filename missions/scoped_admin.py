@@ -33,7 +33,9 @@ ALWAYS_OPEN = {
 # here filters by the user's own centres or school.
 OPEN_TO_SCOPED_ROLES = {
     CHEFS_DE_CENTRE: {
-        "": {"missions_service_fait"},
+        # Documents check the centre themselves: another centre's receipt, or any dossier
+        # document, is a 404 (nothing tells whether it exists).
+        "": {"missions_service_fait", "missions_document_receipt", "missions_document_dossier"},
         # Scoped by the viewsets themselves (missions.viewsets.ScopedViewSet).
         "wagtailsnippets_missions_mission": SCOPED_LISTING,
         "wagtailsnippets_missions_feepart": SCOPED_LISTING,
