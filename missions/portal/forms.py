@@ -8,7 +8,15 @@ from home.forms import BaseForm, BaseModelForm
 from home.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
 
 from ..enums import FARE_MODES, KM_MODES, MealKind, PartNature, TravelMode, Unit
-from ..models import Commune, DossierFinancier, MealLine, NightLine, TravelLeg, WorkLine
+from ..models import (
+    Commune,
+    DossierFinancier,
+    Intervenant,
+    MealLine,
+    NightLine,
+    TravelLeg,
+    WorkLine,
+)
 from ..services.entry import allowed_dates
 
 MAX_KM_PER_LEG = 400  # Tahiti's coast road is about 120 km round
@@ -30,6 +38,20 @@ class PortalAuthenticationForm(auth_forms.AuthenticationForm):
         self.fields["username"].label = "Identifiant"
         self.fields["username"].help_text = "Il figure sur votre convocation (ex. PF123456)."
         self.fields["password"].label = "Mot de passe"
+
+    def clean(self):
+        # Intervenants log in with the identifier of their convocation, whatever the
+        # username of their account (an account linked at creation may bear another one)
+        # and however it is typed (pf000001).
+        typed = (self.cleaned_data.get("username") or "").strip()
+        if typed:
+            account = (
+                Intervenant.objects.filter(identifier__iexact=typed, user__isnull=False)
+                .values_list("user__username", flat=True)
+                .first()
+            )
+            self.cleaned_data["username"] = account or typed
+        return super().clean()
 
 
 class LoginForm(DsfrBaseForm, PortalAuthenticationForm):
