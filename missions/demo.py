@@ -222,6 +222,8 @@ def _status_plan(rng, session_index, start_date, today, eligible):
     if not eligible:
         return Plan(remuneration, S.NO_FEES)
     travel = remuneration
+    if remuneration == S.TO_CORRECT:
+        travel = S.VALIDATED_BY_INTERVENANT  # only the part at fault is sent back
     if remuneration == S.PAID and rng.random() < 0.3:
         travel = S.IN_PAYMENT  # travel parts move separately, often later
     return Plan(remuneration, travel)
@@ -317,7 +319,10 @@ def _history(part, mission, rng, users, anchors, now):
 
 def _work_lines(part, mission, rng):
     quantity = mission.expected_quantity
-    if rng.random() < 0.2:
+    if part.status == S.TO_CORRECT:
+        # Sent back because the count differs from the centre's (REASONS).
+        quantity += 4
+    elif rng.random() < 0.2:
         quantity = max(Decimal(0), quantity + rng.choice([-3, -1, 1, 2]))
     return [WorkLine(part=part, date=mission.end_date, quantity=quantity)]
 
@@ -603,7 +608,8 @@ class DemoBuilder:
             )
             if forced and mission.pk in forced:
                 status = forced[mission.pk]
-                plan = Plan(status, status if eligible else S.NO_FEES)
+                travel_status = S.VALIDATED_BY_INTERVENANT if status == S.TO_CORRECT else status
+                plan = Plan(status, travel_status if eligible else S.NO_FEES)
             remuneration = FeePart(
                 etat=etat, nature=PartNature.REMUNERATION, status=plan.remuneration_status
             )

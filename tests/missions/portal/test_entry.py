@@ -138,9 +138,21 @@ def test_after_the_deadline__nothing_can_be_entered(client, alice_mission, monke
     )
     client.force_login(alice_mission.intervenant.user)
     page = client.get(reverse("portal:mission", args=[alice_mission.pk])).content.decode()
-    assert "date limite de saisie (31/08/2026) est dépassée" in page
+    assert page.count("date limite de saisie (31/08/2026) est dépassée") == 1
     add(client, alice_mission, "travail", {"date": "2026-06-16", "quantity": "37"})
     assert not WorkLine.objects.exists()
+
+
+def test_after_the_deadline__a_file_sent_back_whole_says_so_once(client, alice_mission,
+                                                                  monkeypatch):  # fmt: skip
+    """Both parts sent back (travel and remuneration): one deadline alert, not one a part."""
+    FeePart.objects.filter(etat__mission=alice_mission).update(status=PartStatus.TO_CORRECT)
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 9, 2)
+    )
+    client.force_login(alice_mission.intervenant.user)
+    page = client.get(reverse("portal:mission", args=[alice_mission.pk])).content.decode()
+    assert page.count("date limite de saisie (31/08/2026) est dépassée") == 1
 
 
 def test_delete_line__recomputes(logged, alice_mission):
