@@ -2,6 +2,7 @@
 
 import datetime
 import html
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -130,6 +131,35 @@ def test_submit__no_travel_declared_makes_the_travel_part_sans_frais(logged, ali
     add(logged, alice_mission, "travail", {"date": "2026-06-16", "quantity": "37"})
     logged.post(reverse("portal:submit", args=[alice_mission.pk]), {"certify": "on"})
     assert part(alice_mission, PartNature.TRAVEL).status == PartStatus.NO_FEES
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "amount"),
+    [("12 h 15", "12.25", 14_033), ("12,25", "12.25", 14_033), ("12:10", "12.17", 13_938)],
+)
+def test_oral_examiner__enters_hours_and_minutes(client, alice, today, typed, stored, amount):
+    from missions.models import Activity
+
+    from .conftest import issued_mission
+
+    mission = issued_mission(alice, activity=Activity.objects.get(code="oral"))
+    client.force_login(alice.user)
+    response = add(client, mission, "travail", {"date": "2026-06-16", "quantity": typed})
+    assert response.status_code == 302, html.unescape(response.content.decode())[:3000]
+    assert WorkLine.objects.get().quantity == Decimal(stored)
+    assert part(mission, PartNature.REMUNERATION).amount == amount
+
+
+def test_oral_examiner__an_unreadable_duration_is_refused_in_french(client, alice, today):
+    from missions.models import Activity
+
+    from .conftest import issued_mission
+
+    mission = issued_mission(alice, activity=Activity.objects.get(code="oral"))
+    client.force_login(alice.user)
+    response = add(client, mission, "travail", {"date": "2026-06-16", "quantity": "12 h 75"})
+    assert "Les minutes vont de 0 à 59" in html.unescape(response.content.decode())
+    assert not WorkLine.objects.exists()
 
 
 def test_after_the_deadline__nothing_can_be_entered(client, alice_mission, monkeypatch):
