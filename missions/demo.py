@@ -750,6 +750,17 @@ def _centre_chefs(centres):
         centre.chefs.add(user)
 
 
+def _link_demo_account():
+    """A demo seeded before the login by identifier linked PF000001 to a user named
+    'intervenant': link it to the PF000001 account whose password seed_demo just printed."""
+    User = get_user_model()
+    user = User.objects.filter(username=DEMO_INTERVENANT).first()
+    person = Intervenant.objects.filter(identifier=DEMO_INTERVENANT).first()
+    if user is not None and person is not None and person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user"])
+
+
 def _demo_intervenant_missions(builder, centres, sessions):
     """The demo intervenant gets one mission in each interesting status, dated from today:
     one paid, one in payment, one sent back and one to enter in the current session (its
@@ -824,11 +835,12 @@ def seed_missions(today=None, intervenants=200, missions=1000):
     builder = DemoBuilder(today)
     centres = builder.centres()
     sessions = builder.sessions()
+    _centre_chefs(centres)
+    _link_demo_account()
     if Mission.objects.filter(session__in=sessions).exists():
         return "données de démonstration déjà présentes"
     people = builder.intervenants(intervenants)
     created = builder.missions(sessions, centres, people, missions)
-    _centre_chefs(centres)
     forced = _demo_intervenant_missions(builder, centres, sessions)
     created += list(Mission.objects.filter(pk__in=forced).select_related("intervenant"))
     parts = builder.fees(created, sessions, _users(), forced)

@@ -130,3 +130,25 @@ def test_demo__a_new_mission_can_be_convoked_at_every_centre_for_every_intervena
             end_date=TODAY + datetime.timedelta(days=3),
         )
         assert mission_problems(mission, book, {}) == [], centre
+
+
+def test_demo__reseeding_an_older_demo_links_pf000001_to_its_printed_account(client):
+    """An older demo logged PF000001 in as 'intervenant'; a new seed_demo prints PF000001."""
+    from django.contrib.auth import get_user_model
+
+    seed_on(TODAY)
+    person = Intervenant.objects.get(identifier="PF000001")
+    old = get_user_model().objects.create_user("intervenant", password="ancien")
+    person.user = old
+    person.save(update_fields=["user"])
+    Centre.objects.first().chefs.clear()
+
+    seed_accounts("nouveau-mot-de-passe-demo")
+    assert demo.seed_missions(today=TODAY) == "données de démonstration déjà présentes"
+    person.refresh_from_db()
+    assert person.user.username == "PF000001"
+    assert not Centre.objects.filter(chefs=None).exists()
+    response = client.post(
+        reverse("portal:login"), {"username": "PF000001", "password": "nouveau-mot-de-passe-demo"}
+    )
+    assert response.status_code == 302
