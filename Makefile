@@ -13,7 +13,9 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 ## Serve the demo site on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set).
+## WeasyPrint's system libraries (convocations, récapitulatifs) are installed when absent.
 run: $(BIN)/.installed
+	./scripts/system_deps.sh pdf
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000

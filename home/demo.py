@@ -23,7 +23,8 @@ DEMO_ACCOUNTS = [
     ("gestionnaire", "Teva", "Gestionnaire", False, True, [roles.GESTIONNAIRES]),
     ("editeur", "Hina", "Éditrice", False, True, [roles.EDITORS]),
     ("chef.centre", "Marama", "Chef de centre", False, True, [roles.CHEFS_DE_CENTRE]),
-    ("intervenant", "Tama", "Intervenant", False, False, []),
+    # An intervenant logs in with the identifier printed on the convocation.
+    ("PF000001", "Tama", "Intervenant", False, False, []),
 ]
 
 
@@ -53,7 +54,7 @@ def seed_accounts(password=None):
     for username, first, last, superuser, staff, group_names in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
-        user.email = f"{username}@demo.imagin.pf"
+        user.email = f"{username.lower()}@demo.imagin.pf"
         user.is_superuser, user.is_staff, user.is_active = superuser, staff, True
         account_password = password or secrets.token_urlsafe(12)
         user.set_password(account_password)

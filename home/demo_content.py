@@ -148,12 +148,6 @@ REMUNERATION_BODY = [
         "l'examinateur (grade supérieur, autre catégorie A, catégorie B, catégorie C) pour "
         "les copies, les heures d'oral et la conception de sujets.</li></ul>"
     ),
-    callout(
-        "<p>Les taux marqués « à confirmer » sont en cours de vérification par la DEC\u00a0: ils "
-        "peuvent être corrigés avant la mise en paiement.</p>",
-        title="Taux à confirmer",
-        tone="warning",
-    ),
     faq(
         "Questions fréquentes",
         [

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from schwifty import IBAN
 
+from . import roles
 from .enums import (
     Actor,
     BatchStatus,
@@ -164,7 +166,9 @@ class Plan:
 
 
 def _sessions(today):
-    year = today.year if today.month >= 7 else today.year - 1
+    # The June sessions are the last ones whose entry deadline (31 August) has passed, so
+    # that their files can be paid; the current session started ten days ago.
+    year = today.year if today.month >= 9 else today.year - 1
     june = datetime.date(year, 6, 1)
     current_start = today - datetime.timedelta(days=10)
     return [
@@ -221,6 +225,8 @@ def _status_plan(rng, session_index, start_date, today, eligible):
     if not eligible:
         return Plan(remuneration, S.NO_FEES)
     travel = remuneration
+    if remuneration == S.TO_CORRECT:
+        travel = S.VALIDATED_BY_INTERVENANT  # only the part at fault is sent back
     if remuneration == S.PAID and rng.random() < 0.3:
         travel = S.IN_PAYMENT  # travel parts move separately, often later
     return Plan(remuneration, travel)
@@ -269,36 +275,57 @@ def _path_to(target):
     return PATH[: PATH.index(target) + 1]
 
 
-def _history(part, mission, rng, users):
-    """StatusChange rows from `ouvert` to the part's status, spaced out in time."""
-    rows = []
-    moment = timezone.make_aware(datetime.datetime.combine(mission.start_date, T(7, 0)))
-    moment -= datetime.timedelta(days=20)
-    previous = ""
-    for status in _path_to(part.status):
+def _history(part, mission, rng, users, anchors, now):
+    """StatusChange rows from `ouvert` to the part's status, in time order and never after
+    `now`: the convocation 20 days before the mission, the entry opened when it started,
+    the intervenant's validation before the entry deadline, the batch steps at the batch's
+    dates (`anchors`, status -> moment), the other steps spread out in between."""
+    path = _path_to(part.status)
+    issued = timezone.make_aware(datetime.datetime.combine(mission.start_date, T(7, 0)))
+    issued -= datetime.timedelta(days=20)
+    opened = min(
+        timezone.make_aware(datetime.datetime.combine(mission.start_date, mission.start_time)),
+        now - datetime.timedelta(hours=2),
+    )
+    deadline = timezone.make_aware(
+        datetime.datetime.combine(mission.session.entry_deadline, T(12, 0))
+    )
+    moments = {S.OPEN: issued, S.TO_ENTER: opened}
+    later = [status for status in path if status not in moments]
+    floating = [status for status in later if status not in anchors]
+    # The floating steps fall between the opening and the first anchored step (or now).
+    end = min([anchors[s] for s in later if s in anchors] or [now - datetime.timedelta(hours=1)])
+    step = (end - opened) / (len(floating) + 1)
+    for index, status in enumerate(floating, start=1):
+        moments[status] = opened + step * (index - rng.uniform(0, 0.4))
+    validated = moments.get(S.VALIDATED_BY_INTERVENANT)
+    if validated and validated > deadline:  # validated in time, or it would not be further
+        moments[S.VALIDATED_BY_INTERVENANT] = opened + (min(deadline, end) - opened) / 2
+    moments.update({s: anchors[s] for s in later if s in anchors})
+    rows, previous = [], ""
+    for status in path:
         actor = ACTORS.get(status, Actor.GESTIONNAIRE)
         rows.append(
             StatusChange(
                 part=part,
                 from_status=previous,
                 to_status=status,
-                at=moment,
+                at=moments[status],
                 actor=users.get(actor),
                 actor_role=actor,
                 reason=REASONS.get(status, ""),
             )
         )
         previous = status
-        if status == S.OPEN:
-            moment = timezone.make_aware(datetime.datetime.combine(mission.end_date, T(17, 0)))
-        else:
-            moment += datetime.timedelta(days=rng.randint(2, 12), hours=rng.randint(0, 6))
     return rows
 
 
 def _work_lines(part, mission, rng):
     quantity = mission.expected_quantity
-    if rng.random() < 0.2:
+    if part.status == S.TO_CORRECT:
+        # Sent back because the count differs from the centre's (REASONS).
+        quantity += 4
+    elif rng.random() < 0.2:
         quantity = max(Decimal(0), quantity + rng.choice([-3, -1, 1, 2]))
     return [WorkLine(part=part, date=mission.end_date, quantity=quantity)]
 
@@ -386,9 +413,42 @@ def _travel_lines(part, mission, intervenant, rng, dossier):
     return legs, meals, nights
 
 
+def _at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, T(hour, 0)))
+
+
+def _issued_at_date(start_date):
+    """The convocation went out 20 days before the mission."""
+    return _at(start_date - datetime.timedelta(days=20), 7)
+
+
+def _issued_at(mission):
+    return _issued_at_date(mission.start_date)
+
+
 class DemoBuilder:
     def __init__(self, today, seed=2026):
         self.today = today
+        # "Now" on the demo's day: the real clock when the demo is built today.
+        self.now = timezone.now() if today == timezone.localdate() else _at(today, 12)
+        # number -> (status, created, exported, expected payment, paid on): one paid batch
+        # and one exported batch per nature, in this order of time.
+        self.batch_plan = {
+            1: (
+                BatchStatus.PAID,
+                _at(today - datetime.timedelta(days=45), 9),
+                _at(today - datetime.timedelta(days=40), 10),
+                today - datetime.timedelta(days=20),
+                today - datetime.timedelta(days=18),
+            ),
+            2: (
+                BatchStatus.EXPORTED,
+                _at(today - datetime.timedelta(days=7), 9),
+                _at(today - datetime.timedelta(days=5), 10),
+                today + datetime.timedelta(days=15),
+                None,
+            ),
+        }
         self.rng = random.Random(seed)  # noqa: S311 (demo data, not security)
         self.communes = {c.name: c for c in Commune.objects.select_related("island")}
         self.activities = {a.code: a for a in Activity.objects.all()}
@@ -529,13 +589,16 @@ class DemoBuilder:
                     start_time=HOURS[code][0],
                     end_time=HOURS[code][1],
                     expected_quantity=Decimal(str(unit_quantity.get(activity.unit, 1))),
-                    issued_at=timezone.now(),
                 )
             )
         missions = Mission.objects.bulk_create(missions)
         for mission in missions:
             mission.convocation_number = f"{mission.session.year}-{mission.pk:07d}"
-        Mission.objects.bulk_update(missions, ["convocation_number"])
+            mission.issued_at = _issued_at(mission)
+            mission.created_at = mission.issued_at - datetime.timedelta(days=2)
+        Mission.objects.bulk_update(
+            missions, ["convocation_number", "issued_at", "created_at"], batch_size=2000
+        )
         return missions
 
     def fees(self, missions, sessions, users, forced=None):
@@ -552,7 +615,8 @@ class DemoBuilder:
             )
             if forced and mission.pk in forced:
                 status = forced[mission.pk]
-                plan = Plan(status, status if eligible else S.NO_FEES)
+                travel_status = S.VALIDATED_BY_INTERVENANT if status == S.TO_CORRECT else status
+                plan = Plan(status, travel_status if eligible else S.NO_FEES)
             remuneration = FeePart(
                 etat=etat, nature=PartNature.REMUNERATION, status=plan.remuneration_status
             )
@@ -590,7 +654,7 @@ class DemoBuilder:
                     outcome.line.explanation = outcome.explanation[:300]
                     outcome.line.facts = outcome.facts
                 part.amount = result.total
-            history += _history(part, mission, rng, users)
+            history += _history(part, mission, rng, users, self._anchors(part), self.now)
             if part.nature == PartNature.REMUNERATION and part.status in (
                 S.SERVICE_FAIT,
                 S.CONTROLLED,
@@ -613,29 +677,34 @@ class DemoBuilder:
         FeePart.objects.bulk_update(parts, ["amount"], batch_size=2000)
         return parts
 
+    def _anchors(self, part):
+        """The batch steps of a part that reached a batch: at the batch's dates."""
+        if part.status == S.PAID:
+            _, _, exported, _, paid_on = self.batch_plan[1]
+            return {S.IN_PAYMENT: exported, S.PAID: _at(paid_on, 8)}
+        if part.status == S.IN_PAYMENT:
+            return {S.IN_PAYMENT: self.batch_plan[2][2]}
+        return {}
+
     def batches(self, parts, user):
         """One paid and one exported batch per nature, numbered like the DEC's."""
-        today = self.today
         for nature, letter in ((PartNature.REMUNERATION, "R"), (PartNature.TRAVEL, "D")):
-            paid = [p for p in parts if p.nature == nature and p.status == S.PAID]
-            pending = [p for p in parts if p.nature == nature and p.status == S.IN_PAYMENT]
-            for number, members, status in (
-                (1, paid, BatchStatus.PAID),
-                (2, pending, BatchStatus.EXPORTED),
-            ):
+            for number, part_status in ((1, S.PAID), (2, S.IN_PAYMENT)):
+                members = [p for p in parts if p.nature == nature and p.status == part_status]
                 if not members:
                     continue
+                status, created, exported, expected, paid_on = self.batch_plan[number]
                 batch = PaymentBatch.objects.create(
-                    number=f"{today.year}-{letter}{number:03d}",
+                    number=f"{self.today.year}-{letter}{number:03d}",
                     nature=nature,
                     status=status,
                     created_by=user,
-                    exported_at=timezone.now() - datetime.timedelta(days=40 if number == 1 else 5),
-                    expected_payment_on=today - datetime.timedelta(days=20)
-                    if number == 1
-                    else today + datetime.timedelta(days=15),
-                    paid_on=today - datetime.timedelta(days=18) if number == 1 else None,
+                    exported_at=exported,
+                    expected_payment_on=expected,
+                    paid_on=paid_on,
                 )
+                # auto_now_add stamps the real clock: the batch was made before its export.
+                PaymentBatch.objects.filter(pk=batch.pk).update(created_at=created)
                 for part in members:
                     part.batch = batch
                     part.expected_payment_on = batch.expected_payment_on
@@ -657,25 +726,70 @@ def _users():
     }
 
 
-def _demo_intervenant_missions(builder, centres, sessions):
-    """The demo chef heads the first centre; the demo intervenant gets one mission in each
-    interesting status. Returns {mission: forced status} for the new missions."""
+DEMO_INTERVENANT = "PF000001"  # the identifier is the portal login, as for everyone
+
+
+def _centre_chefs(centres):
+    """The demo chef heads the first centre; every other centre gets a chef of its own (an
+    account nobody logs into: a centre without chef blocks its convocations)."""
     User = get_user_model()
     chef = User.objects.filter(username="chef.centre").first()
     if chef is not None:
         centres[0].chefs.add(chef)
-    user = User.objects.filter(username="intervenant").first()
-    if user is None or Intervenant.objects.filter(user=user).exists():
+    group = Group.objects.filter(name=roles.CHEFS_DE_CENTRE).first()
+    rng = random.Random(17)  # noqa: S311 (demo data)
+    for centre in centres:
+        if centre.chefs.exists():
+            continue
+        _, first = rng.choice(FIRST_NAMES)
+        user, created = User.objects.get_or_create(
+            username=f"chef.{centre.uai.lower()}",
+            defaults={
+                "first_name": first,
+                "last_name": rng.choice(LAST_NAMES),
+                "email": f"chef.{centre.uai.lower()}@demo.imagin.pf",
+                "is_staff": True,
+            },
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        if group is not None:
+            user.groups.add(group)
+        centre.chefs.add(user)
+
+
+def _link_demo_account():
+    """A demo seeded before the login by identifier linked PF000001 to a user named
+    'intervenant': link it to the PF000001 account whose password seed_demo just printed."""
+    User = get_user_model()
+    user = User.objects.filter(username=DEMO_INTERVENANT).first()
+    person = Intervenant.objects.filter(identifier=DEMO_INTERVENANT).first()
+    if user is not None and person is not None and person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user"])
+
+
+def _demo_intervenant_missions(builder, centres, sessions):
+    """The demo intervenant gets one mission in each interesting status, dated from today:
+    one paid, one in payment, one sent back and one to enter in the current session (its
+    entry deadline ahead), one to come. Returns {mission pk: forced status}."""
+    User = get_user_model()
+    user = User.objects.filter(username=DEMO_INTERVENANT).first()
+    if user is None or Intervenant.objects.filter(identifier=DEMO_INTERVENANT).exists():
         return {}
     uturoa = builder.communes["Uturoa"]
     person = Intervenant.objects.create(
-        identifier="PF000001",
+        identifier=DEMO_INTERVENANT,
         user=user,
         civility=Civility.MONSIEUR,
         first_name="Tama",
         last_name="Intervenant",
         birth_date=datetime.date(1984, 5, 2),
         email=user.email,
+        phone="87 20 30 40",
+        address="BP 120",
+        postal_code="98735",
         home_commune=uturoa,
         work_commune=uturoa,
         employer="Lycée d'Uturoa",
@@ -693,7 +807,7 @@ def _demo_intervenant_missions(builder, centres, sessions):
     plans = [
         (sessions[0], "correction", "Philosophie", 0, S.PAID),
         (sessions[0], "oral", "Oral de français", 3, S.IN_PAYMENT),
-        (sessions[1], "correction", "Français", 1, S.TO_CORRECT),
+        (sessions[2], "correction", "Français", 1, S.TO_CORRECT),
         (sessions[2], "correction", "Culture générale et expression", 2, S.TO_ENTER),
         (sessions[2], "oral", "Oral d'anglais", 20, S.OPEN),
     ]
@@ -711,8 +825,11 @@ def _demo_intervenant_missions(builder, centres, sessions):
             start_time=HOURS[code][0],
             end_time=HOURS[code][1],
             expected_quantity=Decimal(48 if code == "correction" else 6),
-            issued_at=timezone.now(),
+            issued_at=_issued_at_date(start),
             convocation_number=f"{session.year}-9{offset:06d}",
+        )
+        Mission.objects.filter(pk=mission.pk).update(
+            created_at=mission.issued_at - datetime.timedelta(days=2)
         )
         if status == S.OPEN and start <= builder.today:
             status = S.TO_ENTER
@@ -767,6 +884,8 @@ def seed_missions(today=None, intervenants=200, missions=1000):
     centres = builder.centres()
     sessions = builder.sessions()
     write_demo_documents()
+    _centre_chefs(centres)
+    _link_demo_account()
     if Mission.objects.filter(session__in=sessions).exists():
         return "données de démonstration déjà présentes"
     people = builder.intervenants(intervenants)

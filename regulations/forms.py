@@ -1,4 +1,5 @@
 import datetime
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -11,7 +12,7 @@ from missions.models import Commune
 
 from . import services
 from .models import IntervenantRequest
-from .models.requests import APPLICANT_FIELDS
+from .models.requests import APPLICANT_FIELDS, POLYNESIA, is_polynesia
 
 CATEGORY_HELP = {
     "autre_administration": "État, Pays, communes, établissements publics...",
@@ -48,7 +49,10 @@ class IntervenantRequestForm(PublicModelForm):
     fieldsets = [
         ("Votre situation", ["category"]),
         ("Identité", ["civility", "last_name", "usage_name", "first_name", "birth_date"]),
-        ("Coordonnées", ["email", "phone", "address", "postal_code", "home_commune"]),
+        (
+            "Coordonnées",
+            ["email", "phone", "address", "postal_code", "town", "country", "home_commune"],
+        ),
         ("Activité professionnelle", ["employer", "grade", "discipline", "exams"]),
         ("Document à joindre", ["supporting_document"]),
         ("Consentement", ["consent"]),
@@ -68,7 +72,9 @@ class IntervenantRequestForm(PublicModelForm):
             "phone": "Téléphone",
             "address": "Adresse postale",
             "postal_code": "Code postal",
-            "home_commune": "Commune de résidence",
+            "town": "Ville",
+            "country": "Pays",
+            "home_commune": "Commune de résidence en Polynésie française",
             "employer": "Employeur ou dernier employeur",
             "grade": "Grade ou fonction",
             "discipline": "Discipline ou spécialité",
@@ -79,10 +85,15 @@ class IntervenantRequestForm(PublicModelForm):
             "usage_name": "Si vous en avez un (nom d'épouse ou d'époux, par exemple).",
             "birth_date": "Format attendu : JJ/MM/AAAA.",
             "email": "Format attendu : nom@domaine.pf. La réponse de la DEC y sera envoyée.",
-            "phone": "Format attendu : 87 12 34 56 ou +689 87 12 34 56.",
+            "phone": "Format attendu : 87 12 34 56, +689 87 12 34 56 ou +33 6 12 34 56 78.",
             "address": "Numéro, rue ou lieu-dit, boîte postale le cas échéant.",
-            "postal_code": "5 chiffres, par exemple 98713.",
-            "home_commune": "Elle sert à calculer vos frais de déplacement.",
+            "postal_code": "Par exemple 98713 à Papeete, 75005 à Paris.",
+            "town": "Obligatoire hors de Polynésie française.",
+            "country": "Laissé vide : Polynésie française. Sinon : France, Belgique...",
+            "home_commune": (
+                "Seulement si vous résidez en Polynésie française : elle sert à calculer vos "
+                "frais de déplacement."
+            ),
             "employer": "Pour un retraité : le dernier employeur.",
             "exams": "Par exemple : Bac professionnel, session de juin — jury de délibération.",
             "supporting_document": (
@@ -98,9 +109,9 @@ class IntervenantRequestForm(PublicModelForm):
             "exams": forms.Textarea(attrs={"rows": 3}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            "postal_code": forms.TextInput(
-                attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
-            ),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "town": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
             "supporting_document": forms.FileInput(
                 attrs={"accept": ACCEPT_ATTRIBUTE, "class": "fr-upload"}
             ),
@@ -116,6 +127,9 @@ class IntervenantRequestForm(PublicModelForm):
         self.fields["civility"].choices = Civility.choices  # no blank radio button
         self.fields["home_commune"].queryset = Commune.objects.order_by("name")
         self.fields["home_commune"].empty_label = "Choisissez votre commune"
+        self.fields["home_commune"].required = False  # only for a Polynesian address
+        self.fields["town"].required = False  # the commune stands for it in Polynesia
+        self.fields["country"].required = False  # Polynésie française when left empty
         self.fields["supporting_document"].widget.group_class = "fr-upload-group"
         for name, autocomplete in [
             ("last_name", "family-name"),
@@ -158,11 +172,37 @@ class IntervenantRequestForm(PublicModelForm):
     def clean_supporting_document(self):
         uploaded = self.cleaned_data.get("supporting_document")
         if uploaded:
-            validate_supporting_document(uploaded)
+            # Stored under the extension of what the file IS, never the client's name
+            # (a PDF named page.html must not come back as text/html).
+            uploaded.name = f"piece-justificative{validate_supporting_document(uploaded)}"
         return uploaded
+
+    def _clean_address(self, cleaned_data):
+        """Any country; the commune list and the 987xx postal codes only for Polynesia."""
+        country = (cleaned_data.get("country") or "").strip() or POLYNESIA
+        postal_code = (cleaned_data.get("postal_code") or "").strip().upper()
+        cleaned_data["postal_code"] = postal_code
+        if is_polynesia(country):
+            cleaned_data["country"] = POLYNESIA
+            if postal_code and not re.fullmatch(r"987\d{2}", postal_code):
+                self.add_error(
+                    "postal_code",
+                    "Un code postal de Polynésie française compte 5 chiffres et commence par 987.",
+                )
+            commune = cleaned_data.get("home_commune")
+            if commune is None and "home_commune" not in self.errors:
+                self.add_error("home_commune", "Choisissez votre commune de résidence.")
+            elif not cleaned_data.get("town"):
+                cleaned_data["town"] = commune.name
+        else:
+            cleaned_data["country"] = country
+            cleaned_data["home_commune"] = None  # the list holds Polynesian communes only
+            if not (cleaned_data.get("town") or "").strip():
+                self.add_error("town", "Indiquez la ville de votre adresse.")
 
     def clean(self):
         cleaned_data = super().clean()
+        self._clean_address(cleaned_data)
         identity = {k: cleaned_data.get(k) for k in ("last_name", "first_name", "birth_date")}
         email = cleaned_data.get("email")
         if all(identity.values()) and email:
@@ -170,6 +210,24 @@ class IntervenantRequestForm(PublicModelForm):
             if duplicate:
                 raise forms.ValidationError(duplicate, code="duplicate")
         return cleaned_data
+
+
+class AcceptanceForm(forms.Form):
+    """Used in the Wagtail admin. Someone living outside Polynesia is attached to a
+    Polynesian commune (usually the one they will stay in): travel is computed from it."""
+
+    home_commune = forms.ModelChoiceField(
+        label="Commune de rattachement en Polynésie française",
+        queryset=Commune.objects.order_by("name"),
+        help_text="Le demandeur réside hors de Polynésie française : ses frais de "
+        "déplacement seront calculés depuis cette commune.",
+        error_messages={"required": "Choisissez la commune de rattachement."},
+    )
+
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, **kwargs)
+        if record.home_commune_id:
+            del self.fields["home_commune"]
 
 
 class RefusalForm(forms.Form):

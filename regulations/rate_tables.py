@@ -36,12 +36,9 @@ def _money(amount, amount_eur=None):
 
 
 def _validity(rate):
-    return {
-        "valid_from": rate.valid_from,
-        "valid_to": rate.valid_to,
-        "source": rate.source,
-        "to_confirm": rate.to_confirm,
-    }
+    # Public pages show each rate with its legal source; "à confirmer" is a note for the
+    # DEC's editors, kept in the admin only.
+    return {"valid_from": rate.valid_from, "valid_to": rate.valid_to, "source": rate.source}
 
 
 def _rate_row(rate):
@@ -144,6 +141,6 @@ def travel_table(on=None, show_previous=False):
         "car_grid": car_grid,
         "distance_bands": [_no_break(band.label) for band in DistanceBand],
         "car_since": car_since,
-        "car_to_confirm": any(r.to_confirm for r in car.values()),
+        "car_sources": sorted({r.source for r in car.values() if r.source}),
         "previous": previous,
     }

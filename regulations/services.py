@@ -5,7 +5,7 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +22,17 @@ logger = logging.getLogger(__name__)
 # Submissions of the public form allowed per IP address and window (seconds).
 RATE_LIMIT = 10
 RATE_WINDOW = 60 * 60
+
+
+PENDING_DUPLICATE = (
+    "Une demande pour cette personne (ou avec cette adresse électronique) est déjà "
+    "en cours de traitement par la DEC. Inutile de la renvoyer : vous recevrez une "
+    "réponse par courriel."
+)
+
+
+class DuplicateRequest(Exception):
+    """Another pending request for the same person was stored first (simultaneous sends)."""
 
 
 class RequestAlreadyDecided(Exception):
@@ -41,11 +52,7 @@ def duplicate_message(*, last_name, first_name, birth_date, email):
     intervenant record (same names and birth date, or same email); None otherwise."""
     identity = {"last_name": last_name, "first_name": first_name, "birth_date": birth_date}
     if IntervenantRequest.objects.pending().same_person(email=email, **identity).exists():
-        return (
-            "Une demande pour cette personne (ou avec cette adresse électronique) est déjà "
-            "en cours de traitement par la DEC. Inutile de la renvoyer : vous recevrez une "
-            "réponse par courriel."
-        )
+        return PENDING_DUPLICATE
     same_intervenant = Q(email__iexact=email) | Q(
         last_name__iexact=last_name, first_name__iexact=first_name, birth_date=birth_date
     )
@@ -58,11 +65,16 @@ def duplicate_message(*, last_name, first_name, birth_date, email):
 
 
 def submit_request(form):
-    """Store the request from a valid form and notify the DEC. Returns the request."""
-    with transaction.atomic():
-        record = form.save(commit=False)
-        record.consent_given_at = timezone.now()
-        record.save()
+    """Store the request from a valid form and notify the DEC. Returns the request.
+    Raises DuplicateRequest when a simultaneous submission for the same person won (the
+    unique constraints on pending requests)."""
+    try:
+        with transaction.atomic():
+            record = form.save(commit=False)
+            record.consent_given_at = timezone.now()
+            record.save()
+    except IntegrityError as error:
+        raise DuplicateRequest(PENDING_DUPLICATE) from error
     _send(
         subject=f"[IMAG'IN] Nouvelle demande de création d'intervenant {record.reference}",
         template="regulations/emails/request_received_dec.txt",
@@ -72,7 +84,7 @@ def submit_request(form):
     return record
 
 
-def accept_request(record, actor):
+def accept_request(record, actor, home_commune=None):
     """Create the intervenant and its portal account from the request, then tell the requester.
 
     Returns the new intervenant. Raises RequestAlreadyDecided if the request is not pending.
@@ -83,7 +95,7 @@ def accept_request(record, actor):
         record = IntervenantRequest.objects.select_for_update().get(pk=record.pk)
         if not record.is_pending:
             raise RequestAlreadyDecided(record.get_status_display())
-        intervenant = create_intervenant_from_request(record, actor)
+        intervenant = create_intervenant_from_request(record, actor, home_commune)
         record.status = RequestStatus.ACCEPTED
         record.intervenant = intervenant
         record.decided_at = timezone.now()

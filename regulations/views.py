@@ -20,9 +20,13 @@ def request_form(request, page):
         if not services.allow_submission(request):
             form.add_error(None, RATE_LIMITED)
         elif form.is_valid():
-            record = services.submit_request(form)
-            request.session[SESSION_KEY] = record.reference
-            return redirect(page.url + page.reverse_subpage("confirmation_view"))
+            try:
+                record = services.submit_request(form)
+            except services.DuplicateRequest as duplicate:
+                form.add_error(None, str(duplicate))
+            else:
+                request.session[SESSION_KEY] = record.reference
+                return redirect(page.url + page.reverse_subpage("confirmation_view"))
     context = page.get_context(request)
     context["form"] = form
     return TemplateResponse(request, page.get_template(request), context)

@@ -1,6 +1,5 @@
 """Wagtail admin for the creation requests: list, inspect, accept, refuse, download the file."""
 
-from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
 from . import services
-from .forms import RefusalForm
+from .forms import AcceptanceForm, RefusalForm
 from .models import IntervenantRequest
 from .models.requests import APPLICANT_FIELDS
 
@@ -89,6 +88,7 @@ class DecisionView(RequestObjectMixin, WagtailAdminTemplateMixin, FormView):
 
     template_name = "regulations/admin/decide_request.html"
     header_icon = "user"
+    refusal_form_class = RefusalForm
 
     def dispatch(self, request, *args, **kwargs):
         # Permission first (in super().dispatch) for anyone who may not see the request.
@@ -129,10 +129,14 @@ class DecisionView(RequestObjectMixin, WagtailAdminTemplateMixin, FormView):
 
 class AcceptView(DecisionView):
     page_title = "Accepter la demande"
-    form_class = forms.Form
+    form_class = AcceptanceForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "record": self.object}
 
     def decide(self, form):
-        intervenant = services.accept_request(self.object, self.request.user)
+        commune = form.cleaned_data.get("home_commune")
+        intervenant = services.accept_request(self.object, self.request.user, commune)
         messages.success(
             self.request,
             f"Demande {self.object.reference} acceptée : intervenant {intervenant} créé, "

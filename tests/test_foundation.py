@@ -29,7 +29,7 @@ def test_seed_demo__builds_site_and_one_account_per_role(demo_site):
     assert users.get(username="gestionnaire").groups.filter(name=roles.GESTIONNAIRES).exists()
     assert users.get(username="editeur").groups.filter(name=roles.EDITORS).exists()
     assert users.get(username="chef.centre").groups.filter(name=roles.CHEFS_DE_CENTRE).exists()
-    assert not users.get(username="intervenant").is_staff
+    assert not users.get(username="PF000001").is_staff
 
 
 def test_seed_demo__is_idempotent(demo_site):

@@ -7,8 +7,17 @@ from dsfr.forms import DsfrBaseForm
 from home.forms import BaseForm, BaseModelForm
 from home.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
 
+from ..durations import parse_duration
 from ..enums import FARE_MODES, KM_MODES, MealKind, PartNature, TravelMode, Unit
-from ..models import Commune, DossierFinancier, MealLine, NightLine, TravelLeg, WorkLine
+from ..models import (
+    Commune,
+    DossierFinancier,
+    Intervenant,
+    MealLine,
+    NightLine,
+    TravelLeg,
+    WorkLine,
+)
 from ..services.entry import allowed_dates
 from ..two_factor import is_staff_user
 
@@ -31,6 +40,20 @@ class PortalAuthenticationForm(auth_forms.AuthenticationForm):
         self.fields["username"].label = "Identifiant"
         self.fields["username"].help_text = "Il figure sur votre convocation (ex. PF123456)."
         self.fields["password"].label = "Mot de passe"
+
+    def clean(self):
+        # Intervenants log in with the identifier of their convocation, whatever the
+        # username of their account (an account linked at creation may bear another one)
+        # and however it is typed (pf000001).
+        typed = (self.cleaned_data.get("username") or "").strip()
+        if typed:
+            account = (
+                Intervenant.objects.filter(identifier__iexact=typed, user__isnull=False)
+                .values_list("user__username", flat=True)
+                .first()
+            )
+            self.cleaned_data["username"] = account or typed
+        return super().clean()
 
 
 class LoginForm(DsfrBaseForm, PortalAuthenticationForm):
@@ -114,12 +137,25 @@ class WorkLineForm(LineForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         unit = self.mission.activity.get_unit_display()
-        self.fields["quantity"].label = f"Quantité réalisée (en {unit}s)"
-        self.fields["quantity"].widget.attrs.update({"min": "0", "step": "0.5"})
+        if self.mission.activity.unit == Unit.HOUR:
+            # To the minute: "12 h 15", "12:15" or "12,25" (see missions.durations).
+            self.fields["quantity"] = forms.CharField(
+                label="Durée réalisée",
+                help_text="En heures et minutes (ex. 12 h 15) ou en heures (ex. 12,25).",
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+        else:
+            self.fields["quantity"].label = f"Quantité réalisée (en {unit}s)"
+            self.fields["quantity"].widget.attrs.update({"min": "0", "step": "0.5"})
         self.refresh_fields()
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]
+        if self.mission.activity.unit == Unit.HOUR:
+            try:
+                quantity = parse_duration(quantity)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
         if quantity < 0:
             raise forms.ValidationError("La quantité ne peut pas être négative.")
         unit = self.mission.activity.unit
@@ -133,8 +169,8 @@ class WorkLineForm(LineForm):
                 f"{quantity} dépasse le maximum plausible ({limit}) pour une journée ou une "
                 "mission : vérifiez la saisie."
             )
-        if unit in (Unit.HOUR, Unit.HALF_DAY) and (quantity * 2) % 1:
-            raise forms.ValidationError("Saisissez la durée par demi-heure (ex. 6,5).")
+        if unit == Unit.HALF_DAY and (quantity * 2) % 1:
+            raise forms.ValidationError("Saisissez un nombre de demi-journées (ex. 1,5).")
         return quantity
 
 

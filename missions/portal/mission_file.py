@@ -68,6 +68,14 @@ class MissionFile:
         return any(view.editable for view in self.parts)
 
     @property
+    def entry_closed_by_deadline(self):
+        """Something is still to enter or correct but the deadline has passed: one alert for
+        the whole mission, however many parts wait."""
+        return self.deadline_passed and any(
+            view.part.status in EDITABLE_STATUSES for view in self.parts
+        )
+
+    @property
     def problems(self):
         return [problem for view in self.parts if view.editable for problem in view.result.problems]
 

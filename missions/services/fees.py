@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from .. import reference_data
+from ..durations import format_duration, minutes_of
 from ..enums import (
     EDITABLE_STATUSES,
     UNIT_PLURALS,
@@ -120,12 +121,18 @@ def compute_remuneration(mission, work_lines, book: RateBook):
                 )
             )
             continue
-        amount = round_franc(quantity * rate.amount)
         rate_label = f" ({rate.label}, {group.name})" if rate.label else f" ({group.name})"
-        explanation = (
-            f"{format_quantity(quantity)} {_unit_label(activity.unit, quantity)} × "
-            f"{format_rate(rate.amount)}{rate_label} = {format_xpf(amount)}"
-        )
+        if activity.unit == Unit.HOUR:
+            # To the minute (missions.durations): 12 h 10 is 730/60 of the hourly rate.
+            amount = round_franc(rate.amount * minutes_of(quantity) / 60)
+            shown = f"{format_duration(quantity)} × {format_rate(rate.amount)} de l'heure"
+        else:
+            amount = round_franc(quantity * rate.amount)
+            shown = (
+                f"{format_quantity(quantity)} {_unit_label(activity.unit, quantity)} × "
+                f"{format_rate(rate.amount)}"
+            )
+        explanation = f"{shown}{rate_label} = {format_xpf(amount)}"
         if line.attested_quantity is not None and line.attested_quantity != line.quantity:
             explanation += (
                 f" — quantité attestée par le centre ({format_quantity(line.attested_quantity)}"

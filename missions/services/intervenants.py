@@ -28,10 +28,24 @@ def ensure_portal_account(intervenant):
     return user
 
 
+def _postal_address(record):
+    """The address lines of a request; town and country are written out for an address
+    outside Polynesia (the commune, printed after it, is then the DEC's choice)."""
+    address = getattr(record, "address", "") or ""
+    if getattr(record, "lives_in_polynesia", True):
+        return address
+    return "\n".join(
+        line
+        for line in [address, f"{record.postal_code} {record.town}".strip(), record.country]
+        if line
+    )
+
+
 @transaction.atomic
-def create_intervenant_from_request(record, actor=None):
+def create_intervenant_from_request(record, actor=None, home_commune=None):
     """Create the intervenant (and portal account, empty dossier financier) described by an
-    accepted creation request, so the DEC never retypes it."""
+    accepted creation request, so the DEC never retypes it. `home_commune`: the Polynesian
+    commune the DEC attaches someone living elsewhere to (travel is computed from it)."""
     intervenant = Intervenant(
         civility=record.civility,
         last_name=record.last_name,
@@ -40,9 +54,9 @@ def create_intervenant_from_request(record, actor=None):
         birth_date=record.birth_date,
         email=record.email,
         phone=getattr(record, "phone", "") or "",
-        address=getattr(record, "address", "") or "",
+        address=_postal_address(record),
         postal_code=getattr(record, "postal_code", "") or "",
-        home_commune=record.home_commune,
+        home_commune=home_commune or record.home_commune,
         employer=getattr(record, "employer", "") or "",
         grade=getattr(record, "grade", "") or "",
         discipline=getattr(record, "discipline", "") or "",

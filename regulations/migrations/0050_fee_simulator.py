@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('regulations', '0001_initial'),
+        ('regulations', '0030_any_address_one_pending'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

@@ -1,23 +1,36 @@
 """Requests for the creation of an external intervenant, sent from the public form."""
 
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from missions.enums import EXTERNAL_CATEGORIES, Civility
 from missions.storage import private_storage, private_upload_path
 
 EXTERNAL_CATEGORY_CHOICES = [(category.value, category.label) for category in EXTERNAL_CATEGORIES]
 
+# Applicants live anywhere (another académie, higher education, retirees...): a postal code
+# of any country; the Polynesian form (987xx) is checked by the form for Polynesian addresses.
 validate_postal_code = RegexValidator(
-    r"^987\d{2}$", "Un code postal de Polynésie française compte 5 chiffres et commence par 987."
+    r"^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$",
+    "Saisissez un code postal (lettres, chiffres, espaces ou tirets, 10 caractères au plus).",
 )
+POLYNESIA = "Polynésie française"
 validate_phone = RegexValidator(
     r"^\+?[\d .-]{6,20}$", "Saisissez un numéro de téléphone (chiffres, espaces, + en tête)."
 )
+
+
+def is_polynesia(country):
+    """'Polynésie française' however it is typed (accents, case, 'French Polynesia', 'PF')."""
+    text = unicodedata.normalize("NFKD", country or "").encode("ascii", "ignore").decode()
+    text = " ".join(text.lower().replace("-", " ").split())
+    return text in {"polynesie francaise", "polynesie", "french polynesia", "pf", "tahiti"}
 
 
 class RequestStatus(models.TextChoices):
@@ -55,6 +68,8 @@ APPLICANT_FIELDS = [
     "phone",
     "address",
     "postal_code",
+    "town",
+    "country",
     "home_commune",
     "employer",
     "grade",
@@ -77,12 +92,17 @@ class IntervenantRequest(models.Model):
     email = models.EmailField("adresse électronique")
     phone = models.CharField("téléphone", max_length=30, validators=[validate_phone])
     address = models.TextField("adresse postale")
-    postal_code = models.CharField("code postal", max_length=5, validators=[validate_postal_code])
+    postal_code = models.CharField("code postal", max_length=10, validators=[validate_postal_code])
+    town = models.CharField("ville", max_length=100, blank=True)
+    country = models.CharField("pays", max_length=100, default=POLYNESIA)
     home_commune = models.ForeignKey(
         "missions.Commune",
         models.PROTECT,
         related_name="+",
         verbose_name="commune de résidence",
+        null=True,
+        blank=True,
+        help_text="Pour une adresse en Polynésie française.",
     )
     employer = models.CharField("employeur ou dernier employeur", max_length=200)
     grade = models.CharField("grade ou fonction", max_length=150)
@@ -122,6 +142,22 @@ class IntervenantRequest(models.Model):
         verbose_name_plural = "demandes de création d'intervenant"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "last_name", "first_name"])]
+        # One pending request per person, even for two simultaneous submissions (the form's
+        # duplicate check alone is a plain SELECT that both would pass).
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(status=RequestStatus.PENDING),
+                name="one_pending_request_per_email",
+            ),
+            models.UniqueConstraint(
+                Lower("last_name"),
+                Lower("first_name"),
+                "birth_date",
+                condition=Q(status=RequestStatus.PENDING),
+                name="one_pending_request_per_person",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reference} — {self.first_name} {self.last_name.upper()}"
@@ -136,6 +172,10 @@ class IntervenantRequest(models.Model):
             self.reference = f"DEM-{self.created_at:%Y}-{self.pk:05d}"
             type(self).objects.filter(pk=self.pk).update(reference=self.reference)
         return None
+
+    @property
+    def lives_in_polynesia(self):
+        return is_polynesia(self.country)
 
     @property
     def is_pending(self):

@@ -74,6 +74,44 @@ def test_home_to_regulation_to_request_form(seeded, page, screenshot):
     screenshot(page, "public-form-confirmation-desktop")
 
 
+def test_request_form__address_abroad_on_a_phone(seeded, phone_page, screenshot):
+    """A teacher of another académie, living in Paris: no Polynesian commune, no 987 code.
+    An invalid first try puts the focus on the error summary."""
+    page = phone_page
+    page.goto(seeded.url + "/intervenant-exterieur/")
+    fill_request_form(page)
+    page.get_by_label("Adresse électronique").fill("claire.martin@example.fr")
+    page.get_by_label("Prénom").fill("Claire")
+    page.get_by_label("Nom de naissance").fill("Martin")
+    page.get_by_label("Téléphone").fill("+33 6 12 34 56 78")
+    page.get_by_label("Adresse postale").fill("12 rue des Écoles")
+    page.get_by_label("Code postal").fill("75005")
+    page.locator("#id_town").fill("Paris")
+    page.locator("#id_country").fill("France")
+    page.get_by_label("Commune de résidence").select_option(index=0)
+    screenshot(page, "public-form-abroad-phone")
+
+    # Without the town, the summary says so and takes the focus.
+    page.locator("#id_town").fill("")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_load_state()
+    page.wait_for_function("document.activeElement && document.activeElement.id", timeout=5000)
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert "Indiquez la ville" in page.locator("#form-errors").inner_text()
+    assert not IntervenantRequest.objects.exists()
+
+    page.locator("#id_town").fill("Paris")
+    page.get_by_label("Pièce justificative").set_input_files(
+        files=[{"name": "arrete.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
+    if not page.locator("#id_consent").is_checked():
+        page.locator("label", has_text="J'accepte que les données de ce formulaire").click()
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_url("**/intervenant-exterieur/confirmation/")
+    record = IntervenantRequest.objects.get()
+    assert (record.town, record.country, record.home_commune) == ("Paris", "France", None)
+
+
 @pytest.mark.parametrize(
     ("path", "name"),
     [

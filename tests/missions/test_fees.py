@@ -47,6 +47,23 @@ def test_worked_example__oral_examiner_6_5_hours_at_taux_3():
     assert result.total == 7_446  # 6.5 × 1,145.58 = 7,446.27
 
 
+@pytest.mark.parametrize(
+    ("stored", "expected", "shown"),
+    [
+        ("12.25", 14_033, "12\u00a0h\u00a015"),  # 12.25 × 1,145.58 = 14,033.355
+        # 12 h 10 is stored 12.17 but paid 730/60 h: 13,937.89, not 12.17 × rate = 13,941.71
+        ("12.17", 13_938, "12\u00a0h\u00a010"),
+        ("0.75", 859, "0\u00a0h\u00a045"),  # 859.185
+        ("6", 6_873, "6\u00a0h"),  # 6,873.48
+    ],
+)
+def test_oral_hours__paid_to_the_minute_in_whole_francs(stored, expected, shown):
+    mission = MissionFactory(activity=Activity.objects.get(code="oral"))
+    result = remuneration(mission, (mission.start_date, stored))
+    assert result.total == expected and isinstance(result.total, int)
+    assert result.lines[0].explanation.startswith(f"{shown} × 1\u202f145,58\u00a0XPF de l'heure")
+
+
 def test_worked_example__raiatea_teacher_two_days_in_papeete():
     intervenant = IntervenantFactory(home_commune=commune("Uturoa"))
     mission = MissionFactory(

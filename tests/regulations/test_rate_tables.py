@@ -102,13 +102,16 @@ def test_rate_table__travel_shows_meals_nights_and_car_grid(client):
         distance_band=DistanceBand.UP_TO_10000,
         amount=Decimal("68.38"),
         to_confirm=True,
+        source="Indemnités kilométriques (1er janvier 2022)",
     )
     page = regulation_page(body=[rate_table_block(table="deplacement")], title="Déplacements")
     html = client.get(page.url).content.decode()
     assert "Repas" in html and "2\u202f864,00\u00a0XPF" in html
     assert "Nuitée" in html and "14\u202f320,00\u00a0XPF" in html
     assert "6 et 7 CV" in html and "68,38\u00a0XPF" in html
-    assert "à confirmer" in html
+    # "À confirmer" is a note for editors (admin only); readers see the legal source.
+    assert "confirmer" not in html.lower()
+    assert "Source : Indemnités kilométriques (1er janvier 2022)" in html
     assert "2\u202f506,00\u00a0XPF" in html  # the former meal rate, with its period
     assert "au 21 septembre 2023" in html
 
@@ -122,5 +125,12 @@ def test_rate_table__without_rates_says_so(client):
 def test_rate_table__seeded_pages_show_the_migrated_rates(client, public_site):
     html = client.get("/reglementation/frais-de-remuneration/").content.decode()
     assert "596,66\u00a0XPF" in html  # Bac, copy, taux 5 (DOMAIN.md §4)
+    # Some seeded rates are marked "à confirmer": not on public pages, each with its source.
+    assert Rate.objects.filter(to_confirm=True).exists()
+    assert "confirmer" not in html.lower()
+    assert (
+        html.count("arrêté du 13 avril 2012")
+        >= Rate.objects.exclude(source__contains="7 mai").count()
+    )
     html = client.get("/reglementation/frais-de-deplacement/").content.decode()
     assert "14\u202f320,00\u00a0XPF" in html  # night since 2023-09-22

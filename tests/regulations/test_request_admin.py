@@ -34,13 +34,13 @@ def fake_create(monkeypatch):
     """Stands in for missions.services.intervenants.create_intervenant_from_request."""
     calls = []
 
-    def create_intervenant_from_request(record, actor):
+    def create_intervenant_from_request(record, actor, home_commune=None):
         calls.append((record.pk, actor))
         return IntervenantFactory(
             last_name=record.last_name,
             first_name=record.first_name,
             email=record.email,
-            home_commune=record.home_commune,
+            home_commune=home_commune or record.home_commune,
             category=record.category,
         )
 
@@ -143,3 +143,24 @@ def test_accept__with_the_real_service_creates_intervenant_and_portal_account(ad
     assert intervenant.category == record.category
     assert intervenant.is_external
     assert intervenant.user is not None
+
+
+def test_accept__someone_living_abroad_is_attached_to_a_commune_chosen_by_the_dec(admin_client):
+    from missions.models import Commune
+
+    record = IntervenantRequestFactory(
+        home_commune=None, address="12 rue des Écoles", postal_code="75005", town="Paris",
+        country="France",
+    )  # fmt: skip
+    response = admin_client.post(url("accept", record))
+    assert response.status_code == 200
+    assert "Choisissez la commune de rattachement" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == RequestStatus.PENDING
+
+    faaa = Commune.objects.get(name="Faa'a")
+    assert admin_client.post(url("accept", record), {"home_commune": faaa.pk}).status_code == 302
+    record.refresh_from_db()
+    person = record.intervenant
+    assert record.status == RequestStatus.ACCEPTED and person.home_commune == faaa
+    assert person.address.splitlines() == ["12 rue des Écoles", "75005 Paris", "France"]

@@ -183,3 +183,57 @@ def test_mail_server_down__the_request_is_still_recorded(client, page, monkeypat
     assert response.status_code == 302
     assert IntervenantRequest.objects.count() == 1
     assert "Courriel non envoyé" in caplog.text
+
+
+# Applicants from anywhere (issue 14): another académie, higher education, retirees...
+
+ABROAD = {"address": "12 rue des Écoles", "postal_code": "75005", "town": "Paris",
+          "country": "France", "home_commune": "", "email": "claire.martin@example.fr",
+          "last_name": "Martin", "first_name": "Claire", "phone": "+33 6 12 34 56 78"}  # fmt: skip
+
+
+def test_address_abroad__is_accepted_without_a_polynesian_commune(client, page):
+    response = post(client, page, valid_form_data(**ABROAD))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    record = IntervenantRequest.objects.get()
+    assert (record.postal_code, record.town, record.country) == ("75005", "Paris", "France")
+    assert record.home_commune is None and not record.lives_in_polynesia
+
+
+def test_address_abroad__a_commune_sent_anyway_is_not_kept(client, page):
+    data = valid_form_data(**{**ABROAD, "home_commune": valid_form_data()["home_commune"]})
+    assert post(client, page, data).status_code == 302
+    assert IntervenantRequest.objects.get().home_commune is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({**ABROAD, "town": ""}, "id_town", "Indiquez la ville"),
+        ({"postal_code": "75005"}, "id_postal_code", "commence par 987"),
+        ({"home_commune": ""}, "id_home_commune", "Choisissez votre commune"),
+        ({"home_commune": "", "country": "polynesie francaise"}, "id_home_commune",
+         "Choisissez votre commune"),
+    ],
+)  # fmt: skip
+def test_address__polynesian_rules_only_for_polynesia(client, page, overrides, field, message):
+    response = post(client, page, valid_form_data(**overrides))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert message in body and f'href="#{field}"' in body
+    assert not IntervenantRequest.objects.exists()
+
+
+def test_address_in_polynesia__country_defaults_and_town_is_the_commune(client, page):
+    assert post(client, page, valid_form_data()).status_code == 302
+    record = IntervenantRequest.objects.get()
+    assert (record.country, record.town, record.home_commune.name) == (
+        "Polynésie française", "Punaauia", "Punaauia",
+    )  # fmt: skip
+
+
+def test_invalid_submission__the_summary_takes_the_focus(client, page):
+    body = post(client, page, valid_form_data(email="pas-une-adresse")).content.decode()
+    assert 'tabindex="-1" data-error-summary' in body
+    assert "js/error-summary.js" in body
+    assert "js/error-summary.js" not in client.get(page.url).content.decode()

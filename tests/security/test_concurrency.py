@@ -291,16 +291,9 @@ def test_public_request__double_submit_creates_one_request(request_page):
     assert IntervenantRequest.objects.count() == 1
 
 
-RACE_ON_REQUESTS = (
-    "BUG: the public form's duplicate check (regulations.forms clean → "
-    "services.duplicate_message) is a plain SELECT with no lock and no unique constraint "
-    "behind it: two simultaneous submissions of the same person both pass it and store two "
-    "pending requests."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=RACE_ON_REQUESTS)
 def test_public_request__simultaneous_double_submit_creates_one_request(request_page, monkeypatch):
+    """Both pass the form's duplicate check (a plain SELECT); the unique constraints on
+    pending requests keep one, and the other sender is told a request is already pending."""
     from regulations import services
     from regulations.models import IntervenantRequest
     from tests.regulations.factories import valid_form_data
@@ -324,4 +317,5 @@ def test_public_request__simultaneous_double_submit_creates_one_request(request_
     results = race(post, post)
 
     assert all(ok for ok, _ in results)
+    assert sorted(status for _, status in results) == [200, 302]
     assert IntervenantRequest.objects.count() == 1

@@ -471,22 +471,12 @@ def test_public_request__hostile_upload_is_refused(client, request_page, name, c
     assert not IntervenantRequest.objects.exists()
 
 
-PUBLIC_SUFFIX_BUG = (
-    "BUG: the public request form validates the content (PDF/PNG/JPEG magic bytes) but keeps "
-    "the CLIENT's extension for the stored name (private_upload_path takes the suffix of the "
-    "uploaded name): a PDF named page.html is stored as <uuid>.html and served back as "
-    "text/html (attachment). The portal renames to the extension detected from the content."
-)
-
-
 @pytest.mark.parametrize(
     ("name", "content", "content_type", "extension"),
     [
-        pytest.param(
-            *case[1:], id=case[0],
-            marks=[pytest.mark.xfail(strict=True, reason=PUBLIC_SUFFIX_BUG)]
-            if case[0] in ("pdf-named-html", "png-named-exe") else [],
-        )
+        # The stored name takes the extension of the content, never the client's
+        # (a PDF named page.html is stored as .pdf).
+        pytest.param(*case[1:], id=case[0])
         for case in ACCEPTED_UPLOADS
     ],
 )  # fmt: skip

@@ -112,3 +112,27 @@ def test_lockouts_screen__gestionnaires_only(client, convoked):
     person, _ = convoked
     client.force_login(person.user)
     assert client.get(reverse("missions_lockouts")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("typed", ["{id}", "{lower}", " {id} "])
+def test_login__with_the_identifier_whatever_the_account_username(client, typed):
+    """An account linked under another username (the demo's old 'intervenant', an account
+    created before the portal) still logs in with the convocation's identifier."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("ancien-compte", password="Tiare-en-fleur-2026")
+    person = IntervenantFactory(user=user, identifier="PF000123")
+    text = typed.format(id=person.identifier, lower=person.identifier.lower())
+    response = login(client, text, "Tiare-en-fleur-2026")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert client.get(reverse("portal:missions")).status_code == 200
+
+
+def test_login__a_wrong_password_with_the_identifier_is_refused(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("ancien-compte", password="Tiare-en-fleur-2026")
+    IntervenantFactory(user=user, identifier="PF000124")
+    response = login(client, "PF000124", "mauvais-mot-de-passe")
+    assert response.status_code == 200
+    assert "Identifiant ou mot de passe incorrect" in response.content.decode()

@@ -2,6 +2,7 @@
 
 import datetime
 import html
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -132,15 +133,56 @@ def test_submit__no_travel_declared_makes_the_travel_part_sans_frais(logged, ali
     assert part(alice_mission, PartNature.TRAVEL).status == PartStatus.NO_FEES
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored", "amount"),
+    [("12 h 15", "12.25", 14_033), ("12,25", "12.25", 14_033), ("12:10", "12.17", 13_938)],
+)
+def test_oral_examiner__enters_hours_and_minutes(client, alice, today, typed, stored, amount):
+    from missions.models import Activity
+
+    from .conftest import issued_mission
+
+    mission = issued_mission(alice, activity=Activity.objects.get(code="oral"))
+    client.force_login(alice.user)
+    response = add(client, mission, "travail", {"date": "2026-06-16", "quantity": typed})
+    assert response.status_code == 302, html.unescape(response.content.decode())[:3000]
+    assert WorkLine.objects.get().quantity == Decimal(stored)
+    assert part(mission, PartNature.REMUNERATION).amount == amount
+
+
+def test_oral_examiner__an_unreadable_duration_is_refused_in_french(client, alice, today):
+    from missions.models import Activity
+
+    from .conftest import issued_mission
+
+    mission = issued_mission(alice, activity=Activity.objects.get(code="oral"))
+    client.force_login(alice.user)
+    response = add(client, mission, "travail", {"date": "2026-06-16", "quantity": "12 h 75"})
+    assert "Les minutes vont de 0 à 59" in html.unescape(response.content.decode())
+    assert not WorkLine.objects.exists()
+
+
 def test_after_the_deadline__nothing_can_be_entered(client, alice_mission, monkeypatch):
     monkeypatch.setattr(
         "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 9, 2)
     )
     client.force_login(alice_mission.intervenant.user)
     page = client.get(reverse("portal:mission", args=[alice_mission.pk])).content.decode()
-    assert "date limite de saisie (31/08/2026) est dépassée" in page
+    assert page.count("date limite de saisie (31/08/2026) est dépassée") == 1
     add(client, alice_mission, "travail", {"date": "2026-06-16", "quantity": "37"})
     assert not WorkLine.objects.exists()
+
+
+def test_after_the_deadline__a_file_sent_back_whole_says_so_once(client, alice_mission,
+                                                                  monkeypatch):  # fmt: skip
+    """Both parts sent back (travel and remuneration): one deadline alert, not one a part."""
+    FeePart.objects.filter(etat__mission=alice_mission).update(status=PartStatus.TO_CORRECT)
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 9, 2)
+    )
+    client.force_login(alice_mission.intervenant.user)
+    page = client.get(reverse("portal:mission", args=[alice_mission.pk])).content.decode()
+    assert page.count("date limite de saisie (31/08/2026) est dépassée") == 1
 
 
 def test_delete_line__recomputes(logged, alice_mission):
