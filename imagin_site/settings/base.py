@@ -143,6 +143,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Pacific/Tahiti"
 USE_I18N = True
+# Our corrections of third-party French messages (see the .po file there).
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -190,6 +192,9 @@ CONVOCATION_PDF_PROCESSES = int(env("CONVOCATION_PDF_PROCESSES", "2"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "IMAG'IN Polynésie"
+# Every date and time in Tahiti time: staff cannot pick another zone in their account.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+WAGTAILADMIN_USER_LOGIN_FORM = "missions.admin_forms.StaffLoginForm"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

@@ -84,7 +84,12 @@ class Mission(models.Model):
     )
     issued_at = models.DateTimeField("convocation émise le", null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="convocation émise par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 

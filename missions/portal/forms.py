@@ -10,6 +10,7 @@ from home.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
 from ..enums import FARE_MODES, KM_MODES, MealKind, PartNature, TravelMode, Unit
 from ..models import Commune, DossierFinancier, MealLine, NightLine, TravelLeg, WorkLine
 from ..services.entry import allowed_dates
+from ..widgets import DocumentInput
 
 MAX_KM_PER_LEG = 400  # Tahiti's coast road is about 120 km round
 MAX_FARE = 300_000  # well above an economy return flight to the Marquises
@@ -55,7 +56,7 @@ class ReceiptField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "Justificatif (PDF, JPEG ou PNG, 5 Mo au plus)")
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        kwargs.setdefault("widget", DocumentInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
