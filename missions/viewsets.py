@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import HistoryView, SnippetViewSet, UsageVi
 from wagtail.snippets.views.snippets import InspectView as WagtailInspectView
 
 from .admin_views.display import LocalInspectMixin
+from .choosers import CentreChooser, IntervenantChooser, MissionChooser, SessionChooser
 from .listing import BoundedIndexView, FeePartFilterSet, MissionFilterSet, MissionIndexView
 from .models import (
     Activity,
@@ -203,6 +204,7 @@ class CommuneViewSet(SnippetViewSet):
 
 class CentreViewSet(SnippetViewSet):
     model = Centre
+    chooser_viewset_class = CentreChooser
     inspect_view_class = InspectView
     icon = "home"
     list_display = ["name", "uai", "commune", "island", YesNoColumn("active", label="Actif")]
@@ -225,6 +227,7 @@ class ExamViewSet(SnippetViewSet):
 
 class SessionViewSet(SnippetViewSet):
     model = Session
+    chooser_viewset_class = SessionChooser
     inspect_view_class = InspectView
     icon = "date"
     list_display = ["name", "exam", "start_date", "end_date", "entry_deadline"]
@@ -318,6 +321,7 @@ class TarifsGroup(ViewSetGroup):
 
 class IntervenantViewSet(SnippetViewSet):
     model = Intervenant
+    chooser_viewset_class = IntervenantChooser
     index_view_class = BoundedIndexView
     inspect_view_class = AuditInspectView
     icon = "user"
@@ -388,6 +392,7 @@ class MissionInspectView(ScopedAuditInspectView):
 
 class MissionViewSet(ScopedViewSet):
     model = Mission
+    chooser_viewset_class = MissionChooser
     icon = "clipboard-list"
     inspect_view_class = MissionInspectView
     inspect_view_enabled = True

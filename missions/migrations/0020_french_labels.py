@@ -84,4 +84,9 @@ class Migration(migrations.Migration):
             name='part',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='missions.feepart', verbose_name='partie'),
         ),
+        migrations.AlterField(
+            model_name='centre',
+            name='chefs',
+            field=models.ManyToManyField(blank=True, limit_choices_to={'groups__name': 'Chefs de centre'}, related_name='centres_diriges', to=settings.AUTH_USER_MODEL, verbose_name='chefs de centre'),
+        ),
     ]
