@@ -194,6 +194,8 @@ CONVOCATION_PDF_PROCESSES = int(env("CONVOCATION_PDF_PROCESSES", "2"))
 WAGTAIL_SITE_NAME = "IMAG'IN Polynésie"
 # Every date and time in Tahiti time: staff cannot pick another zone in their account.
 WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# No Gravatar: the admin CSP blocks it (a broken avatar) and it leaks staff emails.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_USER_LOGIN_FORM = "missions.admin_forms.StaffLoginForm"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
