@@ -7,7 +7,7 @@ class MissionsConfig(AppConfig):
     verbose_name = "Missions et états de frais"
 
     def ready(self):
-        from . import reference_data
+        from . import checks, reference_data  # noqa: F401 (checks register themselves)
         from .roles import sync_role_groups
 
         reference_data.connect_signals()
