@@ -11,7 +11,7 @@ from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 # (label, icon, order, item names in the order shown)
 TASKS = [
-    ("Préparer une session", "date", 200, [
+    ("Préparer", "date", 200, [
         "sessions", "centres-depreuves", "intervenants", "missions", "missions-import",
         "convocations", "demandes-dintervenants",
     ]),
@@ -33,7 +33,7 @@ SHORT_LABELS = {
     "taux-de-frais-de-deplacement": "Taux de déplacement",
 }
 # Characters the sidebar shows without cutting (top level beside an icon; in a submenu).
-MAX_LABEL, MAX_SUBMENU_LABEL = 20, 28
+MAX_LABEL, MAX_SUBMENU_LABEL = 18, 28
 
 
 class TaskMenu(Menu):

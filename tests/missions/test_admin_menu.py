@@ -35,9 +35,9 @@ def urls(tree):
 def test_gestionnaire__menu_grouped_by_task_without_duplicates():
     tree = menu_of(gestionnaire())
     assert list(tree)[:5] == [
-        "Préparer une session", "Suivre", "Contrôler", "Mises en paiement", "Référentiels",
+        "Préparer", "Suivre", "Contrôler", "Mises en paiement", "Référentiels",
     ]  # fmt: skip
-    assert {label for label, _ in tree["Préparer une session"]} >= {
+    assert {label for label, _ in tree["Préparer"]} >= {
         "Sessions", "Centres d'épreuves", "Intervenants", "Missions", "Importer", "Convocations",
     }  # fmt: skip
     labels = [label for children in tree.values() for label, _ in children]
@@ -76,7 +76,7 @@ def test_chef_de_centre__sees_only_service_fait_and_their_missions():
 
 def test_editeur__sees_pages_documents_and_contact_settings_only():
     tree = menu_of(UserFactory(role="Éditeurs"))
-    assert "Préparer une session" not in tree and "Mises en paiement" not in tree
+    assert "Préparer" not in tree and "Mises en paiement" not in tree
     assert "/admin/settings/home/contactsettings/" in urls(tree)
     assert "/admin/pages/" in urls(tree)
 
