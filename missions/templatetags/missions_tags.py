@@ -1,6 +1,6 @@
 from django import template
 
-from ..enums import STATUS_BADGES
+from ..enums import STATUS_BADGES, PartNature
 from ..money import format_eur, format_xpf, xpf_to_eur
 
 register = template.Library()
@@ -20,3 +20,9 @@ def eur(amount_xpf):
 def status_badge(status):
     """The DSFR badge modifier of a part status."""
     return STATUS_BADGES.get(status, "info")
+
+
+@register.filter
+def nature_label(value):
+    """A part nature's label, e.g. for accessible names built in templates."""
+    return PartNature(value).label if value in PartNature.values else value
