@@ -10,7 +10,7 @@ class MissionsConfig(AppConfig):
         from imagin_site.csp import nonce_wagtail_choosers
         from imagin_site.spreadsheets import protect_wagtail_exports
 
-        from . import reference_data
+        from . import checks, reference_data  # noqa: F401 (checks register themselves)
         from .roles import sync_role_groups
 
         reference_data.connect_signals()

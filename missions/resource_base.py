@@ -100,6 +100,15 @@ REQUIRED = "Cette colonne est obligatoire."
 # Widgets: cell ⇄ Python value, with French messages.
 
 
+def _without_null_errors(error_dict):
+    kept = {}
+    for name, field_errors in error_dict.items():
+        field_errors = [e for e in field_errors if getattr(e, "code", None) != "null"]
+        if field_errors:
+            kept[name] = field_errors
+    return kept
+
+
 class TextWidget(widgets.CharWidget):
     def __init__(self, required=False, upper=False):
         super().__init__(allow_blank=True)
@@ -525,7 +534,13 @@ class ImportResource(resources.ModelResource):
                 exclude=set(errors) | looked_up, validate_unique=False, validate_constraints=False
             )
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            model_errors = error.update_error_dict({})
+            if errors:
+                # A value derived from a column already in error (an empty last day takes
+                # the invalid first day) is empty: "cannot be null" would blame the wrong
+                # column. Columns left empty by the file are refused by their widget.
+                model_errors = _without_null_errors(model_errors)
+            errors.update(model_errors)
         if errors:
             raise ValidationError(errors)
 

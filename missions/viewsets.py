@@ -6,13 +6,10 @@ from django.db import models
 from django.http import Http404
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.snippets.views.snippets import (
-    HistoryView,
-    InspectView,
-    SnippetViewSet,
-    UsageView,
-)
+from wagtail.snippets.views.snippets import HistoryView, SnippetViewSet, UsageView
+from wagtail.snippets.views.snippets import InspectView as WagtailInspectView
 
+from .admin_views.display import LocalInspectMixin
 from .admin_views.documents import DossierDocumentsMixin
 from .admin_views.locked import (
     FeePartDeleteView,
@@ -22,6 +19,7 @@ from .admin_views.locked import (
     PaymentBatchDeleteView,
     PaymentBatchEditView,
 )
+from .choosers import CentreChooser, IntervenantChooser, MissionChooser, SessionChooser
 from .listing import BoundedIndexView, FeePartFilterSet, MissionFilterSet, MissionIndexView
 from .models import (
     Activity,
@@ -127,6 +125,17 @@ class AuditTrailMixin:
         return context
 
 
+class InspectView(LocalInspectMixin, WagtailInspectView):
+    pass
+
+
+class YesNoColumn(Column):
+    """A boolean as "Oui"/"Non" (Wagtail's columns print True/False)."""
+
+    def get_value(self, instance):
+        return "Oui" if super().get_value(instance) else "Non"
+
+
 class AuditInspectView(AuditTrailMixin, InspectView):
     pass
 
@@ -194,6 +203,7 @@ class IslandViewSet(SnippetViewSet):
 
 class CommuneViewSet(SnippetViewSet):
     model = Commune
+    inspect_view_class = InspectView
     icon = "site"
     list_display = ["name", "island", Column("archipelago", label="Archipel")]
     list_filter = ["island__archipelago", "island"]
@@ -207,8 +217,10 @@ class CommuneViewSet(SnippetViewSet):
 
 class CentreViewSet(SnippetViewSet):
     model = Centre
+    chooser_viewset_class = CentreChooser
+    inspect_view_class = InspectView
     icon = "home"
-    list_display = ["name", "uai", "commune", "island", "active"]
+    list_display = ["name", "uai", "commune", "island", YesNoColumn("active", label="Actif")]
     list_filter = ["island__archipelago", "island", "active"]
     search_fields = ["name", "uai"]
     list_export = ["name", "uai", "commune", "island", "address", "active"]
@@ -228,6 +240,8 @@ class ExamViewSet(SnippetViewSet):
 
 class SessionViewSet(SnippetViewSet):
     model = Session
+    chooser_viewset_class = SessionChooser
+    inspect_view_class = InspectView
     icon = "date"
     list_display = ["name", "exam", "start_date", "end_date", "entry_deadline"]
     list_filter = ["exam", "year"]
@@ -280,7 +294,7 @@ class RateViewSet(SnippetViewSet):
         "amount_eur",
         "valid_from",
         "valid_to",
-        "to_confirm",
+        YesNoColumn("to_confirm", label="À confirmer"),
     ]
     list_filter = ["activity", "rate_group", "to_confirm"]
     list_export = [
@@ -320,6 +334,7 @@ class TarifsGroup(ViewSetGroup):
 
 class IntervenantViewSet(SnippetViewSet):
     model = Intervenant
+    chooser_viewset_class = IntervenantChooser
     index_view_class = BoundedIndexView
     inspect_view_class = AuditInspectView
     icon = "user"
@@ -394,6 +409,7 @@ class MissionInspectView(ScopedAuditInspectView):
 
 class MissionViewSet(ScopedViewSet):
     model = Mission
+    chooser_viewset_class = MissionChooser
     icon = "clipboard-list"
     inspect_view_class = MissionInspectView
     edit_view_class = MissionEditView  # read-only once validated (services.locks)
@@ -459,7 +475,12 @@ class AttestationViewSet(SnippetViewSet):
     model = Attestation
     index_view_class = BoundedIndexView
     icon = "tick-inverse"
-    list_display = ["__str__", "attested_by", "attested_at", "quantity_corrected"]
+    list_display = [
+        "__str__",
+        "attested_by",
+        "attested_at",
+        YesNoColumn("quantity_corrected", label="Quantité corrigée"),
+    ]
     copy_view_enabled = False
 
 

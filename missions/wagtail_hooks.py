@@ -3,7 +3,7 @@ Each custom-view module registers its own URLs and menu item when imported here.
 
 from wagtail.snippets.models import register_snippet
 
-from . import import_admin  # noqa: F401
+from . import admin_forms, admin_menu, import_admin  # noqa: F401
 from .admin_views import (  # noqa: F401
     control,
     convocations,

@@ -151,6 +151,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Pacific/Tahiti"
 USE_I18N = True
+# Our corrections of third-party French messages (see the .po file there).
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -201,6 +203,11 @@ CONVOCATION_PDF_PROCESSES = int(env("CONVOCATION_PDF_PROCESSES", "2"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "IMAG'IN Polynésie"
+# Every date and time in Tahiti time: staff cannot pick another zone in their account.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# No Gravatar: the admin CSP blocks it (a broken avatar) and it leaks staff emails.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILADMIN_USER_LOGIN_FORM = "missions.admin_forms.StaffLoginForm"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
@@ -208,9 +215,6 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "ods"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-# No avatar fetched from gravatar.com: the admin sends no address hash out, and its CSP
-# loads images from this site only (the default avatar is a static file).
-WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # DSFR: its SRI hashes break once the manifest storage rewrites the CSS.
 DSFR_USE_INTEGRITY_CHECKSUMS = False

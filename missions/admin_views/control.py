@@ -2,11 +2,14 @@
 validate one or many, send back, reject or cancel with a reason; reopen late files."""
 
 import datetime
+import re
+from collections import Counter
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -39,6 +42,51 @@ def filtered_parts(params, statuses):
     return parts
 
 
+def with_details(parts):
+    """Parts with what the queue shows and the anomaly checks read."""
+    return (
+        parts.with_mission()
+        .select_related(
+            "etat__mission__intervenant__dossier",
+            "etat__mission__session__exam__rate_group",
+            "etat__mission__rate_group",
+        )
+        .prefetch_related(
+            Prefetch(
+                "travellegs",
+                TravelLeg.objects.select_related("from_commune__island", "to_commune"),
+            ),
+            # Receipts linked from the row, and today's computation of the amounts.
+            "worklines",
+            "meallines",
+            "nightlines",
+        )
+    )
+
+
+TICKET = re.compile(r"^Billet (du .+ sans justificatif)\.$")
+
+
+def merged(warnings):
+    """Identical warnings once, counted: "2 billets du 17/06/2026 sans justificatif."."""
+    merged_warnings = []
+    for warning, count in Counter(warnings).items():
+        if count == 1:
+            merged_warnings.append(warning)
+        elif ticket := TICKET.match(warning):
+            merged_warnings.append(f"{count} billets {ticket.group(1)}.")
+        else:
+            merged_warnings.append(f"{warning} (× {count})")
+    return merged_warnings
+
+
+def flags_of(parts):
+    """{part id: [merged French warnings]}."""
+    sessions = {part.etat.mission.session_id for part in parts}
+    found = anomalies(parts, activity_medians(sessions), RateBook.load())
+    return {pk: merged(warnings) for pk, warnings in found.items()}
+
+
 class ControlView(GestionnaireView, TemplateView):
     page_title = "Contrôle DEC"
     header_icon = "doc-full"
@@ -55,32 +103,10 @@ class ControlView(GestionnaireView, TemplateView):
             parts = parts.filter(etat__mission__session__entry_deadline__lt=today).exclude(
                 etat__deadline_override__gte=today
             )
-        parts = (
-            parts.with_mission()
-            .select_related(
-                "etat__mission__intervenant__dossier",
-                "etat__mission__session__exam__rate_group",
-                "etat__mission__rate_group",
-            )
-            .prefetch_related(
-                Prefetch(
-                    "travellegs",
-                    TravelLeg.objects.select_related("from_commune__island", "to_commune"),
-                ),
-                "worklines",
-                "meallines",
-                "nightlines",
-            )
-            .order_by("etat__mission__start_date", "pk")
-        )
+        parts = with_details(parts).order_by("etat__mission__start_date", "pk")
         page = Paginator(parts, PER_PAGE).get_page(params.get("page"))
         rows = list(page.object_list)
-        sessions = {row.etat.mission.session_id for row in rows}
-        flags = (
-            anomalies(rows, activity_medians(sessions), RateBook.load())
-            if rows and not late
-            else {}
-        )
+        flags = flags_of(rows) if rows and not late else {}
         if params.get("anomalies") == "1":
             rows = [row for row in rows if row.pk in flags]
         context.update(
@@ -100,6 +126,18 @@ class ControlView(GestionnaireView, TemplateView):
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
         if action == "control_selected":
+            flagged = self.unconfirmed_anomalies(request)
+            if flagged:
+                return TemplateResponse(
+                    request,
+                    "missions/admin/control_confirm.html",
+                    {
+                        **self.get_context_data(),
+                        "flagged": flagged,
+                        "part_ids": request.POST.getlist("parts"),
+                        "query": request.GET.urlencode(),
+                    },
+                )
             self.control_selected(request)
         elif action in DECISIONS:
             part = get_object_or_404(FeePart, pk=parse_pk(request.POST.get("part")))
@@ -131,6 +169,17 @@ class ControlView(GestionnaireView, TemplateView):
                 except EntryError as error:
                     messages.error(request, str(error))
         return redirect(f"{reverse('missions_control')}?{request.GET.urlencode()}")
+
+    @staticmethod
+    def unconfirmed_anomalies(request):
+        """[(part, warnings)] of the selected parts that carry anomalies, unless the
+        gestionnaire already confirmed."""
+        if request.POST.get("confirm") == "1":
+            return []
+        ids = [int(i) for i in request.POST.getlist("parts") if i.isdigit()]
+        parts = list(with_details(FeePart.objects.filter(pk__in=ids)).order_by("pk"))
+        flags = flags_of(parts) if parts else {}
+        return [(part, flags[part.pk]) for part in parts if part.pk in flags]
 
     @staticmethod
     def control_selected(request):

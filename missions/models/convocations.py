@@ -3,6 +3,7 @@ as a background task whose progress is visible and which can be cancelled."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from ..storage import private_storage, private_upload_path
 
@@ -28,7 +29,11 @@ class ConvocationRun(models.Model):
         "statut", max_length=12, choices=RunStatus.choices, default=RunStatus.PLANNED
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="lancée par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     started_at = models.DateTimeField("commencée le", null=True, blank=True)
@@ -50,7 +55,7 @@ class ConvocationRun(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"Émission du {self.created_at:%d/%m/%Y %H:%M} — {self.session}"
+        return f"Émission du {timezone.localtime(self.created_at):%d/%m/%Y %H:%M} — {self.session}"
 
     @property
     def progress_percent(self):
@@ -64,11 +69,13 @@ class ConvocationRun(models.Model):
 class ConvocationDocument(models.Model):
     """The PDF convocation of one intervenant in a run (all their missions of the run)."""
 
-    run = models.ForeignKey(ConvocationRun, models.CASCADE, related_name="documents")
+    run = models.ForeignKey(
+        ConvocationRun, models.CASCADE, related_name="documents", verbose_name="émission"
+    )
     intervenant = models.ForeignKey("Intervenant", models.CASCADE, related_name="convocations")
-    pdf = models.FileField(storage=private_storage, upload_to=private_upload_path)
+    pdf = models.FileField("PDF", storage=private_storage, upload_to=private_upload_path)
     with_first_password = models.BooleanField("avec premier mot de passe", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     class Meta:
         verbose_name = "convocation (PDF)"

@@ -120,7 +120,9 @@ class FeePart(models.Model):
 class FeeLine(models.Model):
     """A declared line: its amount and the rule applied are computed by services.fees."""
 
-    part = models.ForeignKey(FeePart, models.CASCADE, related_name="%(class)ss")
+    part = models.ForeignKey(
+        FeePart, models.CASCADE, related_name="%(class)ss", verbose_name="partie"
+    )
     amount = models.PositiveIntegerField("montant (XPF)", default=0)
     explanation = models.CharField("calcul", max_length=300, blank=True)
     # What the amount used (rates, horsepower and distance bands, rate group, home-commune
@@ -241,11 +243,16 @@ class Attestation(models.Model):
 
 
 class StatusChange(models.Model):
-    part = models.ForeignKey(FeePart, models.CASCADE, related_name="history")
+    part = models.ForeignKey(FeePart, models.CASCADE, related_name="history", verbose_name="partie")
     from_status = models.CharField("de", max_length=20, choices=PartStatus.choices, blank=True)
     to_status = models.CharField("vers", max_length=20, choices=PartStatus.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
     )
     actor_role = models.CharField("rôle", max_length=20, choices=Actor.choices)
     at = models.DateTimeField("le", default=timezone.now, db_index=True)

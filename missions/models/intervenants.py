@@ -276,6 +276,10 @@ class DossierFinancier(models.Model):
     def masked_iban(self):
         return f"{self.iban[:4]} •••• {self.iban[-4:]}" if self.iban else ""
 
+    # Column and field labels in the admin (Django's label_for_field reads them).
+    bank_name.fget.short_description = "banque"
+    masked_iban.fget.short_description = "IBAN"
+
     def missing_items(self):
         """What the intervenant still has to provide, in French."""
         missing = []

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ..roles import CHEFS_DE_CENTRE
 from .geography import Commune, Island
 from .rates import RateGroup
 
@@ -43,9 +44,10 @@ class Centre(models.Model):
     chefs = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
-        limit_choices_to={"is_staff": True},
         related_name="centres_diriges",
         verbose_name="chefs de centre",
+        # Only accounts of the role: intervenants and editors are not offered.
+        limit_choices_to={"groups__name": CHEFS_DE_CENTRE},
     )
     active = models.BooleanField("actif", default=True)
 

@@ -18,7 +18,11 @@ class PaymentBatch(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="créé par",
     )
     exported_at = models.DateTimeField("exporté le", null=True, blank=True)
     expected_payment_on = models.DateField("paiement prévu le", null=True, blank=True)

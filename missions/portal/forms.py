@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..services.entry import allowed_dates
 from ..two_factor import is_staff_user
+from ..widgets import DocumentInput
 
 MAX_KM_PER_LEG = 400  # Tahiti's coast road is about 120 km round
 MAX_FARE = 300_000  # well above an economy return flight to the Marquises
@@ -87,7 +88,7 @@ class ReceiptField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "Justificatif (PDF, JPEG ou PNG, 5 Mo au plus)")
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        kwargs.setdefault("widget", DocumentInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from ..enums import EDITABLE_STATUSES, PartNature
+from ..enums import EDITABLE_STATUSES, PartNature, PartStatus
 from ..models import FeePart, StatusChange, TravelLeg
 from ..money import xpf_to_eur
 from ..services.entry import deadline_passed
@@ -30,6 +30,10 @@ class PartView:
     @property
     def history(self):
         return list(self.part.history.all())
+
+    @property
+    def paid_in_history(self):
+        return any(change.to_status == PartStatus.PAID for change in self.history)
 
     @property
     def last_change(self):

@@ -330,6 +330,11 @@ class BulkImporter:
             value = state[column.attname]
             if column.attribute in errors or (column.blank and value in column.empty_values):
                 continue
+            if value is None and errors:
+                # Derived from a column already in error (an empty last day takes the
+                # invalid first day): "cannot be null" would blame the wrong column.
+                # Columns left empty by the file are refused by their widget.
+                continue
             try:
                 value, messages = column.values[value.__class__, value]
             except (KeyError, TypeError):

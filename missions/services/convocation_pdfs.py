@@ -12,11 +12,12 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
+
+from .site_address import dec_contact, portal_url
 
 TEMPLATE = "missions/convocations/convocation_pdf.html"
 ANCHOR = "convocation-{}"  # the id of each convocation's <section> in TEMPLATE
@@ -149,7 +150,8 @@ def _html(convocations, run):
             "convocations": convocations,
             "run": run,
             "issued_on": timezone.localdate(),
-            "portal_url": f"{settings.WAGTAILADMIN_BASE_URL}/espace/",
+            "portal_url": portal_url(),
+            "contact": dec_contact(),
         },
     )
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -86,18 +85,18 @@ def _duplicates(missions):
 
 
 def plan_run(missions):
-    """The dry run: nothing is written."""
+    """The dry run of a selection (issued missions included, counted apart): nothing is
+    written."""
+    book, plan = RateBook.load(), RunPlan()
+    plan.already_issued = missions.filter(issued_at__isnull=False).count()
     missions = list(
-        missions.with_related()
+        missions.filter(issued_at__isnull=True)
+        .with_related()
         .prefetch_related("centre__chefs")
         .order_by("intervenant__last_name", "intervenant_id", "start_date")
     )
-    book, plan = RateBook.load(), RunPlan()
     duplicates = _duplicates(missions)
     for mission in missions:
-        if mission.is_issued:
-            plan.already_issued += 1
-            continue
         problems = mission_problems(mission, book, duplicates)
         if problems:
             plan.blocked.append((mission, problems))
@@ -216,8 +215,9 @@ def _issue_batch(run, people, neighbours, renderer):
 
 
 def missions_to_issue(session, centre=None, activity=None):
-    """The session's missions not issued yet, optionally for one centre or activity."""
-    missions = Mission.objects.filter(session=session).filter(Q(issued_at__isnull=True))
+    """The session's missions, optionally for one centre or activity: those already issued
+    are counted by the dry run and skipped by the run."""
+    missions = Mission.objects.filter(session=session)
     if centre is not None:
         missions = missions.filter(centre=centre)
     if activity is not None:

@@ -6,7 +6,6 @@ import logging
 from contextlib import suppress
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from django.utils import timezone
 from ..enums import EDITABLE_STATUSES
 from ..models import EtatDeFrais, Notification
 from ..money import format_xpf
+from .site_address import site_root_url
 
 logger = logging.getLogger("missions.notifications")
 
@@ -38,7 +38,7 @@ TRANSITION_NOTICES = {
 def _notice(kind, intervenant, context):
     body = render_to_string(
         f"missions/emails/{kind}.txt",
-        {"intervenant": intervenant, "base_url": settings.WAGTAILADMIN_BASE_URL, **context},
+        {"intervenant": intervenant, "base_url": site_root_url(), **context},
     )
     return Notification(
         recipient=intervenant.email,

@@ -1,6 +1,6 @@
 from django import template
 
-from ..enums import STATUS_BADGES
+from ..enums import STATUS_BADGES, PartNature
 from ..money import format_eur, format_xpf, xpf_to_eur
 
 register = template.Library()
@@ -44,3 +44,9 @@ def receipt_lines(part):
     lines = [*part.worklines.all(), *part.travellegs.all(), *part.meallines.all(),
              *part.nightlines.all()]  # fmt: skip
     return [line for line in lines if line.receipt]
+
+
+@register.filter
+def nature_label(value):
+    """A part nature's label, e.g. for accessible names built in templates."""
+    return PartNature(value).label if value in PartNature.values else value

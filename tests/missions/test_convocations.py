@@ -320,3 +320,50 @@ def test_lay_out__refuses_to_cut_when_a_convocation_does_not_start_a_page():
     )
     assert ranges == [(0, 1), (1, 2)] and len(PdfReader(io.BytesIO(pdf)).pages) == 2
     assert [PdfReader(io.BytesIO(f)).metadata.title for f in files] == ["A", "B"]
+
+
+def test_pdf__dec_phone_email_and_the_sites_own_address(session, centre, on_commit):
+    """The PDF prints the DEC's contact settings and the portal at the default Wagtail
+    site's address (not a 127.0.0.1 setting)."""
+    from wagtail.models import Site
+
+    from home.models import ContactSettings
+
+    site = Site.objects.get(is_default_site=True)
+    Site.objects.filter(pk=site.pk).update(hostname="imagin.ac-polynesie.pf", port=443)
+    ContactSettings.objects.update_or_create(
+        site=site, defaults={"phone": "40 47 84 00", "email": "dec@ac-polynesie.pf"}
+    )
+    MissionFactory(session=session, centre=centre, intervenant=person())
+    with on_commit(execute=True):
+        run, _ = create_run(session, session.missions.all(), gestionnaire())
+    run.refresh_from_db()
+    text = " ".join(pdf_text(run.merged_pdf).split())
+    assert "40 47 84 00" in text and "dec@ac-polynesie.pf" in text
+    assert "https://imagin.ac-polynesie.pf/espace/" in text
+    assert "127.0.0.1" not in text
+
+
+def test_dry_run__counts_missions_already_issued(client, session, centre, on_commit):
+    for _ in range(3):
+        MissionFactory(session=session, centre=centre, intervenant=person())
+    with on_commit(execute=True):
+        first_two = session.missions.filter(pk__in=session.missions.values("pk")[:2])
+        create_run(session, first_two, gestionnaire())
+    MissionFactory(session=session, centre=centre, intervenant=person())
+    plan = plan_run(convocation_runs.missions_to_issue(session))
+    assert (plan.already_issued, len(plan.ready)) == (2, 2)
+    client.force_login(gestionnaire())
+    page = client.get(reverse("missions_convocations:plan"), {"session": session.pk})
+    assert "2 mission(s) déjà convoquée(s)" in page.content.decode()
+
+
+def test_check_deploy__warns_when_the_site_address_is_loopback(settings):
+    from wagtail.models import Site
+
+    from missions.checks import portal_address_is_public
+
+    Site.objects.filter(is_default_site=True).update(hostname="127.0.0.1", port=8000)
+    assert [w.id for w in portal_address_is_public()] == ["missions.W001"]
+    Site.objects.filter(is_default_site=True).update(hostname="imagin.ac-polynesie.pf")
+    assert portal_address_is_public() == []

@@ -156,6 +156,13 @@ def test_dashboard_page__gestionnaire_sees_the_panels(client, session):
     link = (f"{reverse('wagtailsnippets_missions_feepart:list')}?status=controle&amp;"
             f"nature=remuneration&amp;etat__mission__session={session.pk}")  # fmt: skip
     assert link in html
+    # A bare number link says what it opens (issue 14): status, nature, session.
+    assert (
+        'aria-label="Voir les 1 partie rémunération au statut « Contrôlé », '
+        'Bac 2026, session de juin">1</a>'
+    ) in html.replace("&#x27;", "'")
+    bare = re.findall(r"<a href=\"[^\"]*\">\s*\d+\s*</a>", section)
+    assert bare == []
     # The chart: an accessible SVG with a table alternative.
     assert html.count('<svg role="img"') == 2
     assert '<title id="chart-archipel-title">Montants par archipel' in html

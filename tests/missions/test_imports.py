@@ -675,3 +675,21 @@ def test_read_file__xlsx_zip_bomb_is_refused(monkeypatch):
     monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED_BYTES", 1000)
     with pytest.raises(ImportFileError, match="trop volumineux"):
         read_file(xlsx_bytes([{"A": "x"}]), "f.xlsx")
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [("Premier jour", "32/06/2026"), ("Dernier jour", "32/06/2026"), ("Premier jour", "demain")],
+)
+@pytest.mark.parametrize("end_date", ["", "20/06/2026"])
+def test_missions__an_invalid_date_is_reported_once_in_french(reference, column, value, end_date):
+    """An invalid date is named as such, on its own column only: not followed by Django's
+    "Ce champ ne peut pas contenir la valeur nulle" on the other date column (an empty last
+    day means the first day)."""
+    row = mission_rows(*reference, 1)[0]
+    row["Dernier jour"] = end_date
+    row[column] = value
+    report = run_import("missions", parsed([row]), dry_run=True)
+    assert {e.column: e.message for e in report.errors} == {
+        column: f"Date invalide : « {value} » (attendu JJ/MM/AAAA)."
+    }

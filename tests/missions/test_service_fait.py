@@ -142,8 +142,44 @@ def test_control__validates_many(client, centre):
     missions = [attested(centre, epreuve=f"E{i}") for i in range(2)]
     client.force_login(gestionnaire())
     ids = FeePart.objects.filter(etat__mission__in=missions).values_list("pk", flat=True)
-    client.post(reverse("missions_control"), {"action": "control_selected", "parts": list(ids)})
+    # Their dossiers are incomplete: the DEC confirms, seeing the anomalies, before anything
+    # changes.
+    response = client.post(
+        reverse("missions_control"), {"action": "control_selected", "parts": list(ids)}
+    )
+    html = response.content.decode()
+    assert "Confirmer la validation" in html and "Dossier financier incomplet." in html
+    assert set(FeePart.objects.values_list("status", flat=True)) == {S.SERVICE_FAIT}
+    client.post(
+        reverse("missions_control"),
+        {"action": "control_selected", "parts": list(ids), "confirm": "1"},
+    )
     assert set(FeePart.objects.values_list("status", flat=True)) == {S.CONTROLLED}
+
+
+def test_control__select_all_and_bulk_action_above_and_below_the_table(client, centre):
+    attested(centre)
+    client.force_login(gestionnaire())
+    html = client.get(reverse("missions_control")).content.decode()
+    assert 'data-action="w-bulk#toggleAll"' in html
+    assert html.count('data-w-bulk-target="item"') == 2  # the mission's two parts
+    table = html.index("w-bulk#toggleAll")  # in the table header
+    assert html.index("Valider les parties cochées") < table
+    assert html.count("Valider les parties cochées") == 2
+    assert 'class="control-decision"' in html
+
+
+def test_control__identical_anomalies_are_merged():
+    from missions.admin_views.control import merged
+
+    warnings = ["Billet du 17/06/2026 sans justificatif."] * 2 + ["Dossier financier incomplet."]
+    assert merged(warnings) == [
+        "2 billets du 17/06/2026 sans justificatif.",
+        "Dossier financier incomplet.",
+    ]
+    assert merged(["Trajet routier entre deux îles (A → B)."] * 3) == [
+        "Trajet routier entre deux îles (A → B). (× 3)"
+    ]
 
 
 @pytest.mark.parametrize(
