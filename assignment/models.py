@@ -185,7 +185,12 @@ class Competence(models.Model):
         "épreuve", max_length=200, blank=True, help_text="Vide : toutes les épreuves."
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisi par",
     )
 
     class Meta:
@@ -221,7 +226,12 @@ class Unavailability(models.Model):
         "saisie par", max_length=15, choices=EnteredBy.choices, default=EnteredBy.DEC
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisi par",
     )
     created_at = models.DateTimeField("saisie le", auto_now_add=True)
 
@@ -278,7 +288,10 @@ class SchoolHead(models.Model):
     """A chef d'établissement and the school whose staff they manage."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="schools_headed"
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="schools_headed",
+        verbose_name="compte",
     )
     school = models.ForeignKey(
         Centre, models.CASCADE, related_name="heads", verbose_name="établissement"
@@ -343,7 +356,7 @@ class ProposalStatus(models.TextChoices):
 class Proposal(models.Model):
     """One person proposed for one need. Accepting it creates the mission."""
 
-    need = models.ForeignKey(Need, models.CASCADE, related_name="proposals")
+    need = models.ForeignKey(Need, models.CASCADE, related_name="proposals", verbose_name="besoin")
     intervenant = models.ForeignKey(Intervenant, models.CASCADE, related_name="proposals")
     status = models.CharField(
         "statut", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
@@ -390,7 +403,12 @@ class SolveRun(models.Model):
     summary = models.JSONField("résultat", default=dict, blank=True)
     error = models.TextField("erreur", blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandé par",
     )
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)

@@ -15,6 +15,11 @@ TASKS = [
         "sessions", "centres-depreuves", "intervenants", "missions", "missions-import",
         "convocations", "demandes-dintervenants",
     ]),
+    ("Affecter", "group", 200, [
+        "proposer-une-affectation", "besoins", "competences", "indisponibilites",
+        "etablissements-et-maxima", "chefs-detablissement",
+        "tarifs-indicatifs-de-deplacement", "ratios-candidats-par-intervenant",
+    ]),
     ("Suivre", "view", 201, ["service-fait", "etats-de-frais", "historique-des-statuts"]),
     ("Contrôler", "doc-full", 202, ["controle-dec", "dossiers-financiers"]),
     ("Payer", "doc-empty", 203, ["payment-batches"]),
@@ -27,10 +32,12 @@ TASKS = [
 # in "Service fait"; "Fragments" (the list of every snippet type) means nothing to the DEC.
 HIDDEN = {"lots-de-mise-en-paiement", "attestations-de-service-fait", "snippets"}
 # Groups that only held items now regrouped.
-DISSOLVED = {"missions", "referentiels", "tarifs"}
+DISSOLVED = {"missions", "referentiels", "tarifs", "affectation"}
 SHORT_LABELS = {
     "demandes-dintervenants": "Demandes externes",
     "taux-de-frais-de-deplacement": "Taux de déplacement",
+    "tarifs-indicatifs-de-deplacement": "Tarifs indicatifs",
+    "ratios-candidats-par-intervenant": "Ratios de candidats",
 }
 # Characters the sidebar shows without cutting (top level beside an icon; in a submenu).
 MAX_LABEL, MAX_SUBMENU_LABEL = 18, 28

@@ -34,9 +34,12 @@ def urls(tree):
 
 def test_gestionnaire__menu_grouped_by_task_without_duplicates():
     tree = menu_of(gestionnaire())
-    assert list(tree)[:5] == [
-        "Préparer", "Suivre", "Contrôler", "Mises en paiement", "Référentiels",
+    assert list(tree)[:6] == [
+        "Préparer", "Affecter", "Suivre", "Contrôler", "Mises en paiement", "Référentiels",
     ]  # fmt: skip
+    assert {label for label, _ in tree["Affecter"]} >= {
+        "Proposer une affectation", "Besoins", "Compétences", "Indisponibilités",
+    }  # fmt: skip
     assert {label for label, _ in tree["Préparer"]} >= {
         "Sessions", "Centres d'épreuves", "Intervenants", "Missions", "Importer", "Convocations",
     }  # fmt: skip

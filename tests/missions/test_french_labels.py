@@ -9,10 +9,10 @@ from missions.widgets import DocumentInput
 
 # Field names that are French words already: their automatic label is right.
 FRENCH_NAMES = {"session", "intervenant", "code", "description", "mission", "commune", "date",
-                "nature", "missions", "site"}  # fmt: skip
+                "nature", "missions", "site", "centre", "source"}  # fmt: skip
 
 
-@pytest.mark.parametrize("app_label", ["missions", "home", "regulations"])
+@pytest.mark.parametrize("app_label", ["missions", "home", "regulations", "assignment"])
 def test_every_field_of_our_models_has_a_french_label(app_label):
     """A field without verbose_name shows its attribute name ("issued by") in the admin."""
     raw = []

@@ -15,6 +15,7 @@ from tests.factories import (
     IntervenantFactory,
     MissionFactory,
     UserFactory,
+    chef_de_centre,
     gestionnaire,
     parts_for,
 )
@@ -150,12 +151,15 @@ def test_import_row__changing_a_locked_mission_is_refused_in_french(controlled_m
 
 def test_user_choosers__offer_staff_only():
     staff = gestionnaire()
+    chef = chef_de_centre()
     outsider = UserFactory()
     attested_by = modelform_factory(Attestation, fields=["attested_by"])().fields["attested_by"]
     chefs = modelform_factory(Centre, fields=["chefs"])().fields["chefs"]
-    for field in (attested_by, chefs):
-        assert staff in field.queryset
-        assert outsider not in field.queryset
+    assert staff in attested_by.queryset
+    assert outsider not in attested_by.queryset
+    # A centre's chefs: accounts of that role only.
+    assert chef in chefs.queryset
+    assert staff not in chefs.queryset and outsider not in chefs.queryset
 
 
 def test_issuing_fields__are_not_editable():

@@ -115,7 +115,7 @@ def test_worked_example__oral_examiner_6_h_30__same_as_the_portal(client, today)
     simulation = simulated(facts_of(mission, heures=6, minutes=30))
 
     assert_same_computation(simulation, mission)
-    assert "6,5 heures" in simulation.remuneration.lines[0].explanation
+    assert "6\xa0h\xa030 ×" in simulation.remuneration.lines[0].explanation
 
 
 def raiatea_teacher_in_papeete(client, mission):
@@ -376,4 +376,4 @@ def test_quantity_in_hours_and_minutes(page):
     }  # fmt: skip
     simulation = simulated(query)
     assert simulation.facts.quantity == Decimal("2.25")
-    assert "2,25 heures" in simulation.remuneration.lines[0].explanation
+    assert "2\xa0h\xa015 ×" in simulation.remuneration.lines[0].explanation
