@@ -712,7 +712,7 @@ class DemoBuilder:
                 FeePart.objects.bulk_update(
                     members, ["batch", "expected_payment_on", "paid_on"], batch_size=2000
                 )
-                seal_batch(batch)  # its lines and files, as an export writes them
+                seal_batch(batch, generated_at=exported)  # as its export wrote them, that day
 
 
 def _users():

@@ -31,6 +31,7 @@ def test_import_preview__one_bad_row(live_server, reference, page, screenshot, t
     path.write_bytes(csv_bytes(rows))
     log_in(page, live_server)
 
+    page.get_by_role("button", name="Préparer").click()  # the menu groups screens by task
     page.get_by_role("link", name="Importer").click()
     page.get_by_label("Données à importer").select_option("missions")
     page.get_by_label("Fichier CSV ou XLSX").set_input_files(str(path))
