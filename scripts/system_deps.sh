@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages the project needs: PostgreSQL (tests), Chromium (browser tests),
+# Debian packages the project needs: PostgreSQL and redis-server (tests), Chromium (browser tests),
 # Pango/HarfBuzz/fonts (WeasyPrint PDFs), poppler-utils (reading PDFs back), wrk (make bench).
 # `system_deps.sh pdf` checks only what WeasyPrint needs to render PDFs (used by `make run`).
 # Installs only what is missing, so a second run costs nothing.
@@ -12,6 +12,7 @@ if [ "${1:-all}" != "pdf" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   dpkg -s poppler-utils >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
 for pkg in "${PDF_PACKAGES[@]}"; do

@@ -2,6 +2,8 @@
 # The checks `make test` runs, against the PostgreSQL server in DATABASE_URL.
 # Extra arguments go to both pytest passes (e.g. -k fees).
 set -euo pipefail
+# Redis and the S3 server of the two-instance tests (tests/scaleout/), stopped at the end.
+[ -n "${TEST_REDIS_URL:-}" ] || exec "$(dirname "$0")/with_services.sh" "$0" "$@"
 export DJANGO_SETTINGS_MODULE=imagin_site.settings.test
 bin=.venv/bin
 $bin/ruff check .
