@@ -193,6 +193,7 @@ def main():
     django.setup()
     from . import config as config_module
     from . import machine as machine_module
+    from . import redis_backend
     from .report import table
 
     started = time.perf_counter()
@@ -203,6 +204,8 @@ def main():
     urls = targets()
     plans = explain_listings()
     pages = load_pages(config, urls)
+    # The same floor, home and portal list with Redis as cache and session backend.
+    pages += redis_backend.load_pages(config, urls, log)
     bulk = bulk_paths(config)
     # The assignment solver, in its own process; it writes docs/benchmarks-assignment.md.
     assignment = subprocess.run(
