@@ -55,6 +55,9 @@ def test_session__made_on_one_instance_works_on_the_other(shared):
     assert mission.epreuve in page.text
     # The session lives in Redis (cached_db: also written through to PostgreSQL).
     assert any(b"session" in key for key in shared.redis.keys("imagin:*"))
+    # A Redis restart (emptied) logs nobody out: cached_db wrote it through to PostgreSQL.
+    shared.redis.flushdb()
+    assert mission.epreuve in on_a.get("/espace/").text
     # Logging out on B ends the session on A too.
     on_b.submit("/espace/", form="deconnexion")
     assert on_a.get("/espace/").headers["Location"].startswith("/espace/connexion/")
