@@ -149,3 +149,14 @@ def staff_login(server, user):
     response = client.submit(response.headers["Location"], {"token": f"{totp.token():06d}"})
     assert response.status_code == 302, response.text[-2000:]
     return client
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test shows the end of each instance's log (tracebacks of a 500...)."""
+    outcome = yield
+    report = outcome.get_result()
+    shared = getattr(item, "funcargs", {}).get("shared")
+    if report.failed and shared is not None:
+        for server in (shared.a, shared.b):
+            report.sections.append((f"gunicorn {server.name}", server.tail() or "(vide)"))

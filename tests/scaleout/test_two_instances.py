@@ -11,10 +11,17 @@ import pytest
 from django.db import transaction
 
 from home.models import ContactPage
-from missions.enums import PartNature, PartStatus
+from missions.enums import Actor, PartNature, PartStatus
 from missions.models import Attestation, FeePart, StatusChange, TravelLeg, WorkLine
 from missions.services.entry import save_line, submit
-from tests.factories import IntervenantFactory, UserFactory, chef_de_centre, commune
+from missions.services.lifecycle import transition
+from tests.factories import (
+    IntervenantFactory,
+    UserFactory,
+    chef_de_centre,
+    commune,
+    gestionnaire,
+)
 
 from .conftest import database_url, open_mission, portal_login, staff_login
 from .servers import csrf_token
@@ -79,6 +86,12 @@ def test_status_change__made_on_one_instance_is_seen_on_the_other(shared):
         shown = badges(intervenant_on_b.get(page))
         assert "Rémunération : Service fait" in shown
         assert before not in shown
+
+    # A write from outside the app servers (a worker, a cron command) is seen as well.
+    work = FeePart.objects.get(etat__mission=mission, nature=PartNature.REMUNERATION)
+    transition(work, "control", actor=Actor.GESTIONNAIRE, user=gestionnaire())
+    for page in (url, "/espace/"):
+        assert "Rémunération : Contrôlé" in badges(intervenant_on_b.get(page))
 
 
 def test_publish__made_on_one_instance_is_served_by_the_other(shared):
