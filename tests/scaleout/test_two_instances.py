@@ -5,6 +5,7 @@ one does, the other sees at its next request."""
 import html
 import re
 import threading
+import time
 
 import psycopg
 import pytest
@@ -23,7 +24,7 @@ from tests.factories import (
     gestionnaire,
 )
 
-from .conftest import database_url, open_mission, portal_login, staff_login
+from .conftest import BUCKET, database_url, open_mission, portal_login, staff_login
 from .servers import csrf_token
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -162,8 +163,6 @@ def test_simultaneous_attestations_on_both_instances__exactly_one_wins(shared):
 def wait_for_lock_waiters(count, timeout=60):
     """Block until `count` other sessions of the database wait on a lock (seen from a
     connection of its own: a transaction keeps its first view of pg_stat_activity)."""
-    import time
-
     deadline = time.monotonic() + timeout
     with psycopg.connect(database_url(), autocommit=True) as watcher:
         while time.monotonic() < deadline:
@@ -199,7 +198,7 @@ def test_receipt__uploaded_through_one_instance_is_served_by_the_other_from_s3(s
     leg = TravelLeg.objects.get(part__etat__mission=mission)
 
     # In the bucket, under private/, and nowhere on the instances' disks.
-    stored = shared.s3.get_object(Bucket="imagin-scaleout", Key=f"private/{leg.receipt.name}")
+    stored = shared.s3.get_object(Bucket=BUCKET, Key=f"private/{leg.receipt.name}")
     assert stored["Body"].read() == PNG
     assert not [p for p in shared.local_files.rglob("*") if p.is_file()]
 
