@@ -162,6 +162,8 @@ def write_report(config, machine, counts, dataset_seconds, table, plans, total_s
         f"- wrk from 127.0.0.1: 2 threads, {config.connections} connections, "
         f"{config.duration} s per URL after a 1 s warm-up; logged-in pages reuse one session "
         "cookie made in the session store (admin: with the OTP device id).",
+        '- Rows "— Redis cache + sessions": the same gunicorn with `REDIS_URL` on a throwaway '
+        "redis-server (bench/redis_backend.py): page cache, version keys and sessions in Redis.",
         "- Bulk paths: each in its own process; peak RSS is that process's `ru_maxrss` "
         "(includes Django itself, about 100 MB).",
         "",
