@@ -180,12 +180,9 @@ def _person_spec(person, blocked, load):
     )
 
 
-def compute(session, time_limit=DEFAULT_TIME_LIMIT, progress=None) -> SolveSummary:
-    """Solve the session and store the new open proposals, each with its reason."""
-    started = time.perf_counter()
-    say = progress or (lambda message: None)
-    say("Chargement des besoins et des intervenants…")
-    loaded = load(session)
+def price(loaded, limit=CANDIDATES_PER_NEED):
+    """The candidates of each need, cheapest first, priced by the fee engine; and the
+    estimate of each (person id, need id) priced, for the reasons."""
     estimator = Estimator()
     estimates = {}
 
@@ -195,8 +192,17 @@ def compute(session, time_limit=DEFAULT_TIME_LIMIT, progress=None) -> SolveSumma
         estimates[person_spec.id, need_spec.id] = found
         return found.amount
 
+    return candidates(loaded.problem, cost, limit), estimates
+
+
+def compute(session, time_limit=DEFAULT_TIME_LIMIT, progress=None) -> SolveSummary:
+    """Solve the session and store the new open proposals, each with its reason."""
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    say("Chargement des besoins et des intervenants…")
+    loaded = load(session)
     say("Estimation des coûts de déplacement…")
-    found = candidates(loaded.problem, cost, CANDIDATES_PER_NEED)
+    found, estimates = price(loaded)
     baseline = greedy(loaded.problem, found)
     solution = solve(loaded.problem, found, time_limit=time_limit, progress=say)
     say("Enregistrement des propositions…")
