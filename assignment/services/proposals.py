@@ -181,18 +181,18 @@ def _person_spec(person, blocked, load):
 
 
 def price(loaded, limit=CANDIDATES_PER_NEED):
-    """The candidates of each need, cheapest first, priced by the fee engine; and the
-    estimate of each (person id, need id) priced, for the reasons."""
+    """The candidates of each need, cheapest first, priced by the fee engine; and
+    estimate(person id, need id), the priced estimate behind an amount (for the reasons)."""
     estimator = Estimator()
-    estimates = {}
 
-    def cost(person_spec, need_spec):
-        need = loaded.needs[need_spec.id]
-        found = estimator.estimate(loaded.people[person_spec.id], need, need.centre)
-        estimates[person_spec.id, need_spec.id] = found
-        return found.amount
+    def estimate(person_id, need_id):
+        need = loaded.needs[need_id]
+        return estimator.estimate(loaded.people[person_id], need, need.centre)
 
-    return candidates(loaded.problem, cost, limit), estimates
+    found = candidates(
+        loaded.problem, lambda person, need: estimate(person.id, need.id).amount, limit
+    )
+    return found, estimate
 
 
 def compute(session, time_limit=DEFAULT_TIME_LIMIT, progress=None) -> SolveSummary:
@@ -246,7 +246,7 @@ def _money(amount):
 
 def _reason(loaded, found, need_id, person_id, amount, chosen, estimates):
     person = loaded.people[person_id]
-    estimate = estimates.get((person_id, need_id))
+    estimate = estimates(person_id, need_id)
     parts = [f"Compétent et disponible, réside à {person.home_commune.name}."]
     if estimate is not None:
         parts.append(f"Coût estimé {_money(amount)} : {estimate.summary}")
