@@ -342,7 +342,7 @@ def main():
     call_command("migrate", "--noinput", verbosity=0)
     needs = int(os.environ.get("BENCH_NEEDS", "3000"))
     people = int(os.environ.get("BENCH_PEOPLE", "2000"))
-    time_limit = float(os.environ.get("BENCH_SOLVE_SECONDS", "40"))
+    time_limit = float(os.environ.get("BENCH_SOLVE_SECONDS", "30"))
     log(f"load average at start: {_load_average()}")
     started = time.perf_counter()
     session, counts = build(needs, people, random.Random(2026))

@@ -50,6 +50,7 @@ class Structure:
     pairs: list
     by_need: dict = field(default_factory=lambda: defaultdict(list))  # need id -> [i]
     clashes: list = field(default_factory=list)  # [[i, ...]] one person, one half-day
+    clashes_of: dict = field(default_factory=lambda: defaultdict(list))  # i -> [clash index]
     by_person: dict = field(default_factory=lambda: defaultdict(list))  # person id -> [i]
     slots: dict = field(default_factory=dict)  # need id -> places
     capacity: dict = field(default_factory=dict)  # person id -> maximum, when it binds
@@ -88,6 +89,9 @@ def structure(problem: Problem, found: Candidates) -> Structure:
             by_person_slot[person_id, need.date, half].append(i)
     result.slots = {need_id: needs[need_id].slots for need_id in result.by_need}
     result.clashes = [listed for listed in by_person_slot.values() if len(listed) > 1]
+    for index, listed in enumerate(result.clashes):
+        for i in listed:
+            result.clashes_of[i].append(index)
     # A person holds at most one need per half-day: their load cannot exceed that count.
     halves = defaultdict(int)
     for person_id, _, _ in by_person_slot:
@@ -135,7 +139,7 @@ def solve(
         if all(value < INTEGRAL or value > 1 - INTEGRAL for value in values):
             chosen, bound, status = rounded, lp_bound, "OPTIMAL"
         else:
-            incumbent = min(rounded, baseline, key=model.objective)
+            incumbent = min(complete(model, rounded), baseline, key=model.objective)
             slack = model.objective(incumbent) - lp_bound
             # Reduced-cost fixing: a pair whose reduced cost exceeds the slack would make
             # any proposal worse than the incumbent, so it is left out of the search.
@@ -158,6 +162,34 @@ def solve(
         fallback.seconds = _since(started)
         return fallback
     return _solution(problem, model, chosen, bound, status, _since(started))
+
+
+def complete(model: Structure, chosen) -> set:
+    """`chosen` (a valid proposal, e.g. the whole values of a fractional relaxation) with
+    the places still open filled cheapest pair first, keeping every hard rule: a close
+    incumbent, so that reduced-cost fixing leaves little to search."""
+    chosen = set(chosen)
+    filled, load, busy = defaultdict(int), defaultdict(int), set()
+    for i in chosen:
+        need_id, person_id, _ = model.pairs[i]
+        filled[need_id] += 1
+        load[person_id] += 1
+        busy.update(model.clashes_of[i])
+    for i in sorted(range(len(model.pairs)), key=lambda i: model.pairs[i][2]):
+        need_id, person_id, _ = model.pairs[i]
+        limit = model.capacity.get(person_id)
+        if (
+            i in chosen
+            or filled[need_id] >= model.slots[need_id]
+            or busy.intersection(model.clashes_of[i])
+            or (limit is not None and load[person_id] >= limit)
+        ):
+            continue
+        chosen.add(i)
+        filled[need_id] += 1
+        load[person_id] += 1
+        busy.update(model.clashes_of[i])
+    return chosen
 
 
 def _since(started):

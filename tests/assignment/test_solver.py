@@ -14,10 +14,11 @@ from assignment.services.problem import (
     NeedSpec,
     PersonSpec,
     Problem,
+    Solution,
     candidates,
     greedy,
 )
-from assignment.services.solver import relax, solve, structure
+from assignment.services.solver import complete, relax, solve, structure
 
 D1 = datetime.date(2026, 6, 16)
 D2 = datetime.date(2026, 6, 17)
@@ -346,3 +347,19 @@ def test_property__relaxation_first_and_cp_sat_alone_reach_the_same_optimum(prob
     alone = solve(problem, found, time_limit=5, workers=1, relaxation=False)
     assert _objective(problem, found, solution) == _objective(problem, found, alone)
     assert solution.gap() == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=sessions())
+def test_property__completing_a_partial_proposal_keeps_every_rule(problem):
+    found = candidates(problem, island_cost)
+    model = structure(problem, found)
+    # From nothing, and from one pair (a valid start whichever it is).
+    for first in (set(), set(range(min(1, len(model.pairs))))):
+        chosen = complete(model, first)
+        assert first <= chosen
+        assert violations(problem, _as_solution(model, chosen)) == []
+
+
+def _as_solution(model, chosen):
+    return Solution([model.pairs[i] for i in chosen], {})
