@@ -140,9 +140,10 @@ def solve(
             chosen, bound, status = rounded, lp_bound, "OPTIMAL"
         else:
             incumbent = min(complete(model, rounded), baseline, key=model.objective)
-            slack = model.objective(incumbent) - lp_bound
             # Reduced-cost fixing: a pair whose reduced cost exceeds the slack would make
-            # any proposal worse than the incumbent, so it is left out of the search.
+            # any proposal worse than the incumbent, so it is left out of the search. The
+            # bound is rounded up: one unit more of slack covers the rounding.
+            slack = model.objective(incumbent) - lp_bound + 1
             kept = [
                 i for i, cost in enumerate(reduced) if cost <= slack + INTEGRAL or i in incumbent
             ]
@@ -152,7 +153,7 @@ def solve(
                 model, kept, incumbent, time_limit - _since(started), workers
             )
             if chosen is None or model.objective(chosen) > model.objective(incumbent):
-                chosen = incumbent
+                chosen, status = incumbent, "FEASIBLE"
             # The search only proves its bound for proposals better than the incumbent.
             bound = max(lp_bound, min(cp_bound, model.objective(incumbent)))
     if chosen is None:
