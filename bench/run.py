@@ -196,6 +196,7 @@ def main():
     from . import config as config_module
     from . import machine as machine_module
     from . import redis_backend
+    from .assignment import summary as assignment_summary
     from .report import table
 
     started = time.perf_counter()
@@ -215,6 +216,7 @@ def main():
     )
     log(f"assignment: {(assignment.stdout.strip().splitlines() or ['échec'])[-1]}")
     text = table(pages, bulk)
+    text += "\n\n" + assignment_summary(assignment.stdout)
     total = time.perf_counter() - started
     print(text)
     print(plans)

@@ -23,6 +23,15 @@ DEMO_ACCOUNTS = [
     ("gestionnaire", "Teva", "Gestionnaire", False, True, [roles.GESTIONNAIRES]),
     ("editeur", "Hina", "Éditrice", False, True, [roles.EDITORS]),
     ("chef.centre", "Marama", "Chef de centre", False, True, [roles.CHEFS_DE_CENTRE]),
+    # Heads the Lycée du Taaone: enters their staff's competences and unavailability.
+    (
+        "chef.etablissement",
+        "Vaite",
+        "Cheffe d'établissement",
+        False,
+        True,
+        [roles.CHEFS_ETABLISSEMENT],
+    ),
     # An intervenant logs in with the identifier printed on the convocation.
     ("PF000001", "Tama", "Intervenant", False, False, []),
 ]

@@ -29,6 +29,8 @@ def test_seed_demo__builds_site_and_one_account_per_role(demo_site):
     assert users.get(username="gestionnaire").groups.filter(name=roles.GESTIONNAIRES).exists()
     assert users.get(username="editeur").groups.filter(name=roles.EDITORS).exists()
     assert users.get(username="chef.centre").groups.filter(name=roles.CHEFS_DE_CENTRE).exists()
+    chef_etablissement = users.get(username="chef.etablissement")
+    assert chef_etablissement.groups.filter(name=roles.CHEFS_ETABLISSEMENT).exists()
     assert not users.get(username="PF000001").is_staff
 
 

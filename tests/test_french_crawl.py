@@ -16,7 +16,8 @@ ROLES = {
     "gestionnaire": ["/admin/"],
     "editeur": ["/admin/"],
     "chef.centre": ["/admin/", "/admin/service-fait/"],
-    "intervenant": ["/espace/", "/espace/dossier/"],
+    "chef.etablissement": ["/admin/", "/admin/etablissement/"],
+    "intervenant": ["/espace/", "/espace/dossier/", "/espace/indisponibilites/"],
 }
 ANONYMOUS_PAGES = ["/admin/login/", "/espace/connexion/"]
 

@@ -93,19 +93,35 @@ def candidates(problem: Problem, cost: CostFunction, limit: int | None = None) -
     """The people able to take each need. When someone of the centre's island is able, only
     the island's people are candidates. `limit` keeps the cheapest few per need (ties: the
     least loaded, then a per-need shuffle so equals take turns) to keep large sessions small
-    enough to solve quickly."""
+    enough to solve quickly.
+
+    The same rules as PersonSpec.is_able, applied by sets: who is competent per (activity,
+    épreuve), who is taken per (date, period), who has no room left (a session has
+    thousands of needs and people)."""
     result = Candidates()
-    competent = defaultdict(list)  # (activity, épreuve or "") -> people
+    competent = defaultdict(set)  # (activity, épreuve or "") -> person ids
+    taken = defaultdict(set)  # (date, period of a need) -> ids of people not free then
+    full = set()  # ids of people at their maximum
+    people = {person.id: person for person in problem.people}
     for person in problem.people:
         for key in person.competences:
-            competent[key].append(person)
+            competent[key].add(person.id)
+        for day, period in person.blocked:
+            # A blocked half-day takes that half and the whole day; a blocked day, all three.
+            for need_period in (MORNING, AFTERNOON, DAY):
+                if periods_overlap(period, need_period):
+                    taken[day, need_period].add(person.id)
+        if person.capacity is not None and person.capacity <= 0:
+            full.add(person.id)
     for need in problem.needs:
-        pool = {
-            person.id: person
-            for key in ((need.activity_id, ""), (need.activity_id, need.epreuve.casefold()))
-            for person in competent.get(key, ())
-        }
-        able = [person for person in pool.values() if person.is_able(need)]
+        pool = competent.get((need.activity_id, ""), set()) | competent.get(
+            (need.activity_id, need.epreuve.casefold()), set()
+        )
+        able = [
+            people[person_id]
+            for person_id in pool - taken.get((need.date, need.period), set()) - full
+            if people[person_id].school_id != need.centre_id
+        ]
         local = [person for person in able if need.island_id in person.islands]
         if not local and able:
             result.off_island.add(need.id)

@@ -180,23 +180,29 @@ def _person_spec(person, blocked, load):
     )
 
 
+def price(loaded, limit=CANDIDATES_PER_NEED):
+    """The candidates of each need, cheapest first, priced by the fee engine; and
+    estimate(person id, need id), the priced estimate behind an amount (for the reasons)."""
+    estimator = Estimator()
+
+    def estimate(person_id, need_id):
+        need = loaded.needs[need_id]
+        return estimator.estimate(loaded.people[person_id], need, need.centre)
+
+    found = candidates(
+        loaded.problem, lambda person, need: estimate(person.id, need.id).amount, limit
+    )
+    return found, estimate
+
+
 def compute(session, time_limit=DEFAULT_TIME_LIMIT, progress=None) -> SolveSummary:
     """Solve the session and store the new open proposals, each with its reason."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
     say("Chargement des besoins et des intervenants…")
     loaded = load(session)
-    estimator = Estimator()
-    estimates = {}
-
-    def cost(person_spec, need_spec):
-        need = loaded.needs[need_spec.id]
-        found = estimator.estimate(loaded.people[person_spec.id], need, need.centre)
-        estimates[person_spec.id, need_spec.id] = found
-        return found.amount
-
     say("Estimation des coûts de déplacement…")
-    found = candidates(loaded.problem, cost, CANDIDATES_PER_NEED)
+    found, estimates = price(loaded)
     baseline = greedy(loaded.problem, found)
     solution = solve(loaded.problem, found, time_limit=time_limit, progress=say)
     say("Enregistrement des propositions…")
@@ -240,7 +246,7 @@ def _money(amount):
 
 def _reason(loaded, found, need_id, person_id, amount, chosen, estimates):
     person = loaded.people[person_id]
-    estimate = estimates.get((person_id, need_id))
+    estimate = estimates(person_id, need_id)
     parts = [f"Compétent et disponible, réside à {person.home_commune.name}."]
     if estimate is not None:
         parts.append(f"Coût estimé {_money(amount)} : {estimate.summary}")

@@ -14,10 +14,11 @@ from assignment.services.problem import (
     NeedSpec,
     PersonSpec,
     Problem,
+    Solution,
     candidates,
     greedy,
 )
-from assignment.services.solver import solve
+from assignment.services.solver import complete, relax, solve, structure
 
 D1 = datetime.date(2026, 6, 16)
 D2 = datetime.date(2026, 6, 17)
@@ -288,3 +289,77 @@ def test_property__no_proposal_breaks_a_hard_rule(problem, limit):
     assert violations(problem, greedy(problem, found)) == []
     # Never fewer places covered than the baseline.
     assert solution.covered >= greedy(problem, found).covered
+
+
+# The relaxation first, CP-SAT on the rest: the same optimum as CP-SAT alone.
+
+
+def _objective(problem, found, solution):
+    model = structure(problem, found)
+    index = {pair: i for i, pair in enumerate(model.pairs)}
+    return model.objective({index[pair] for pair in solution.assignments})
+
+
+def test_relaxation_integral__proven_optimal_without_search():
+    problem = Problem(
+        [need(1), need(2, centre=101), need(3, centre=102, period=AFTERNOON)],
+        [person(1), person(2), person(3, islands=(RAIATEA,))],
+    )
+    found = candidates(problem, flat_cost({1: 1_000, 2: 3_000, 3: 90_000}))
+    values, _, _ = relax(structure(problem, found), time_limit=5)
+    assert all(value in (0.0, 1.0) for value in values)
+    solution = solve(problem, found, time_limit=5, workers=1)
+    assert solution.status == "OPTIMAL"
+    assert solution.gap() == 0
+    # Person 1 takes a morning and the afternoon, person 2 the other morning; nobody flies.
+    assert (3, 1) in assigned(solution)
+    assert Counter(person_id for _, person_id, _ in solution.assignments) == {1: 2, 2: 1}
+    assert solution.cost == 5_000
+
+
+def test_relaxation_fractional__search_on_the_rest_finds_the_optimum():
+    # A whole-day need takes both half-days of a person: the relaxation can then split
+    # people in halves (here 0.5 on several pairs) and is no longer a proposal.
+    problem = Problem(
+        [need(1), need(2, centre=101, period=AFTERNOON), need(3, centre=102, period=DAY, slots=2)],
+        [person(1, load=1), person(2, capacity=1), person(3, capacity=1, load=1)],
+    )
+    prices = {(1, 1): 1_000, (1, 2): 1_000, (1, 3): 1_000, (2, 1): 20_000, (2, 3): 0}
+    prices |= {(3, 1): 0, (3, 2): 1_000}
+    found = candidates(problem, lambda p, n: prices.get((n.id, p.id), 10**9))
+    found.by_need = {
+        n: [(p, c) for p, c in listed if c < 10**9] for n, listed in found.by_need.items()
+    }
+    values, _, _ = relax(structure(problem, found), time_limit=5)
+    assert any(0 < value < 1 for value in values)
+    solution = solve(problem, found, time_limit=5, workers=1)
+    alone = solve(problem, found, time_limit=5, workers=1, relaxation=False)
+    assert _objective(problem, found, solution) == _objective(problem, found, alone)
+    assert solution.gap() == 0
+    assert violations(problem, solution) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=sessions(), limit=st.none() | st.integers(1, 3))
+def test_property__relaxation_first_and_cp_sat_alone_reach_the_same_optimum(problem, limit):
+    found = candidates(problem, island_cost, limit)
+    solution = solve(problem, found, time_limit=5, workers=1)
+    alone = solve(problem, found, time_limit=5, workers=1, relaxation=False)
+    assert _objective(problem, found, solution) == _objective(problem, found, alone)
+    assert solution.gap() == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=sessions())
+def test_property__completing_a_partial_proposal_keeps_every_rule(problem):
+    found = candidates(problem, island_cost)
+    model = structure(problem, found)
+    # From nothing, and from one pair (a valid start whichever it is).
+    for first in (set(), set(range(min(1, len(model.pairs))))):
+        chosen = complete(model, first)
+        assert first <= chosen
+        assert violations(problem, _as_solution(model, chosen)) == []
+
+
+def _as_solution(model, chosen):
+    return Solution([model.pairs[i] for i in chosen], {})

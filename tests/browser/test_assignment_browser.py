@@ -114,3 +114,38 @@ def test_chef_etablissement_screen(live_server, page, admin_log_in, screenshot, 
     assert "Correction de copies — Philosophie" in table
     assert session_to_staff["near"].full_name not in table
     tall_screenshot(screenshot, page, "assignment-chef-etablissement")
+
+
+def test_demo_tour__staff_the_demo_session_and_the_chef_etablissement_screen(
+    live_server, page, admin_log_in, screenshot
+):
+    """The README's tour on the demo as `make run` seeds it."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from assignment import demo
+    from missions.models import Session
+
+    call_command("seed_demo", password=PASSWORD, missions=60, stdout=io.StringIO())
+    session = Session.objects.get(name=demo.session_name(timezone.localdate()))
+    users = get_user_model().objects
+    admin_log_in(page, live_server, users.get(username="gestionnaire"), PASSWORD)
+    page.goto(f"{live_server.url}/admin/affectation/")
+    page.get_by_label("Session").select_option(label=str(session))
+    page.get_by_role("button", name="Ouvrir").click()
+    page.get_by_role("button", name="Calculer une proposition").click()
+    proposals = page.locator("table.listing tbody").inner_text()
+    assert "Coût estimé" in proposals and "Candidat suivant" in proposals
+    tall_screenshot(screenshot, page, "assignment-demo-proposals")
+
+    chef = page.context.browser.new_context(locale="fr-FR").new_page()
+    admin_log_in(chef, live_server, users.get(username=demo.CHEF_ETABLISSEMENT), PASSWORD)
+    chef.get_by_role("link", name="Mon établissement").click()
+    staff = AssignmentProfile.objects.filter(school__uai=demo.SCHOOL_UAI).select_related(
+        "intervenant"
+    )
+    text = chef.locator("main").inner_text()
+    assert staff and all(profile.intervenant.full_name in text for profile in staff)
+    tall_screenshot(screenshot, chef, "assignment-demo-chef-etablissement")

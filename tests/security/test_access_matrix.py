@@ -3,8 +3,9 @@ download, fetched by every role; each (URL, role) answers exactly the expected s
 for a redirect, the expected target).
 
 Roles: anonymous, intervenant A (who owns every object of the table), intervenant B, a chef
-de centre of ANOTHER centre, an editor, a gestionnaire, and a gestionnaire who typed their
-password but not their second factor ("staff_no2fa").
+de centre of ANOTHER centre, a chef d'établissement of ANOTHER school (B's, not A's), an
+editor, a gestionnaire, and a gestionnaire who typed their password but not their second
+factor ("staff_no2fa").
 
 How each kind of screen refuses:
 - the portal: anonymous → 302 to /espace/connexion/; a staff account (no intervenant) → 403;
@@ -23,10 +24,12 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from assignment.models import AssignmentProfile, SchoolHead
 from missions import roles
 from missions.enums import PartNature
 from missions.models import ConvocationDocument, ConvocationRun, TravelLeg, WorkLine
 from missions.services.convocations import issue_mission
+from tests.assignment.factories import CompetenceFactory, NeedFactory, UnavailabilityFactory
 from tests.conftest import VerifiedClient
 from tests.factories import (
     CentreFactory,
@@ -44,7 +47,7 @@ pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-ROLES = ["anonymous", "intervenant_a", "intervenant_b", "chef_other", "editor",
+ROLES = ["anonymous", "intervenant_a", "intervenant_b", "chef_other", "chef_etab", "editor",
          "gestionnaire", "staff_no2fa"]  # fmt: skip
 
 try:
@@ -72,19 +75,21 @@ def portal(own_b=OK, staff=FORBIDDEN):
         "intervenant_a": OK,
         "intervenant_b": own_b,
         "chef_other": staff,
+        "chef_etab": staff,
         "editor": staff,
         "gestionnaire": staff,
         "staff_no2fa": staff,
     }
 
 
-def staff_screen(chef=FORBIDDEN, editor=FORBIDDEN, gestionnaire_=OK):
+def staff_screen(chef=FORBIDDEN, editor=FORBIDDEN, gestionnaire_=OK, chef_etab=FORBIDDEN):
     """One of our staff screens under /admin/."""
     return {
         "anonymous": ADMIN_LOGIN,
         "intervenant_a": ADMIN_LOGIN,
         "intervenant_b": ADMIN_LOGIN,
         "chef_other": chef,
+        "chef_etab": chef_etab,
         "editor": editor,
         "gestionnaire": gestionnaire_,
         "staff_no2fa": VERIFY_2FA,
@@ -93,13 +98,14 @@ def staff_screen(chef=FORBIDDEN, editor=FORBIDDEN, gestionnaire_=OK):
 
 def snippet(chef=FORBIDDEN, editor=ADMIN_HOME, gestionnaire_=OK):
     """A Wagtail view: closed to a chef de centre unless built for their scope
-    (missions.scoped_admin), refused by Wagtail to an editor without the permission."""
+    (missions.scoped_admin), and to a chef d'établissement (their screen is their only one);
+    refused by Wagtail to an editor without the permission."""
     return staff_screen(chef=chef, editor=editor, gestionnaire_=gestionnaire_)
 
 
 def wagtail_report(editor=OK, gestionnaire_=OK):
     """A Wagtail report, search or chooser: it lists objects of every centre, so it is closed
-    to a chef de centre."""
+    to a chef de centre and a chef d'établissement."""
     return staff_screen(chef=FORBIDDEN, editor=editor, gestionnaire_=gestionnaire_)
 
 
@@ -157,7 +163,7 @@ CASES = [
      {**portal(own_b=NOT_FOUND), "intervenant_a": (400, None)}),  # certify unchecked: 400
     # Staff screens.
     ("admin-home", "get", lambda w: reverse("wagtailadmin_home"),
-     staff_screen(chef=OK, editor=OK)),
+     staff_screen(chef=OK, editor=OK, chef_etab=OK)),
     ("admin-service-fait", "get", lambda w: reverse("missions_service_fait"),
      staff_screen(chef=OK)),
     ("admin-controle", "get", lambda w: reverse("missions_control"), staff_screen()),
@@ -178,9 +184,10 @@ CASES = [
      {**staff_screen(), "gestionnaire": (302, "/admin/missions/import/")}),
     # Enrolled staff are sent from enrolment to verification.
     ("admin-2fa-setup", "get", lambda w: reverse("two_factor_setup"),
-     {**staff_screen(chef=OK, editor=OK), "staff_no2fa": (302, "/admin/2fa/verifier/")}),
+     {**staff_screen(chef=OK, editor=OK, chef_etab=OK),
+      "staff_no2fa": (302, "/admin/2fa/verifier/")}),
     ("admin-2fa-verify", "get", lambda w: reverse("two_factor_verify"),
-     {**staff_screen(chef=OK, editor=OK), "staff_no2fa": OK}),
+     {**staff_screen(chef=OK, editor=OK, chef_etab=OK), "staff_no2fa": OK}),
     # Downloads of the staff screens.
     ("dl-convocations-run-pdf", "get",
      lambda w: reverse("missions_convocations:run_pdf", args=[w.run.pk]), staff_screen()),
@@ -253,6 +260,30 @@ CASES = [
      staff_screen(chef=FORBIDDEN, gestionnaire_=FORBIDDEN)),
     ("snippet-requests-list", "get", lambda w: reverse("demandes-intervenants:index"),
      snippet()),
+    # The assignment: the DEC's screen, the chef d'établissement's, the portal's page.
+    ("admin-assignment", "get", lambda w: reverse("assignment_admin:index"), staff_screen()),
+    ("admin-assignment-session", "get",
+     lambda w: reverse("assignment_admin:session", args=[w.need.session_id]), staff_screen()),
+    ("admin-assignment-accept-all", "post",
+     lambda w: reverse("assignment_admin:session_action",
+                       args=[w.need.session_id, "tout-accepter"]),
+     {**staff_screen(), "gestionnaire": (302, "/admin/affectation/session/")}),
+    ("admin-assignment-pin", "post", lambda w: reverse("assignment_admin:pin", args=[w.need.pk]),
+     {**staff_screen(), "gestionnaire": (302, "/admin/affectation/session/")}),  # no id: error
+    ("snippet-need-list", "get", lambda w: snip("need", "list", app="assignment"), snippet()),
+    ("snippet-competence-edit", "get",
+     lambda w: snip("competence", "edit", w.competence_a.pk, app="assignment"), snippet()),
+    ("admin-school", "get", lambda w: reverse("assignment_school:index"),
+     staff_screen(chef_etab=OK, gestionnaire_=FORBIDDEN)),
+    # A is not the chef d'établissement's staff: A's competence does not exist for them.
+    ("admin-school-delete-other", "post",
+     lambda w: reverse("assignment_school:delete", args=["competence", w.competence_a.pk]),
+     staff_screen(chef_etab=NOT_FOUND, gestionnaire_=FORBIDDEN)),
+    ("portal-unavailability", "get", lambda w: reverse("assignment_portal:unavailability"),
+     portal()),
+    ("portal-unavailability-delete", "post",
+     lambda w: reverse("assignment_portal:delete", args=[w.absence_a.pk]),
+     {**portal(own_b=NOT_FOUND), "intervenant_a": (302, "/espace/indisponibilites/")}),
 ]
 # fmt: on
 
@@ -321,10 +352,17 @@ class World:
             from missions.services.sealing import seal_batch
 
             seal_batch(self.batch)  # as the export does: its files are stored
+        self.need = NeedFactory(session=self.mission.session, centre=centre_a)
+        self.competence_a = CompetenceFactory(intervenant=self.a)
+        self.absence_a = UnavailabilityFactory(intervenant=self.a, entered_as="intervenant")
+        chef_etab = UserFactory(role=roles.CHEFS_ETABLISSEMENT)
+        SchoolHead.objects.create(user=chef_etab, school=centre_b)
+        AssignmentProfile.objects.create(intervenant=self.b, school=centre_b)
         self.users = {
             "intervenant_a": self.a.user,
             "intervenant_b": self.b.user,
             "chef_other": chef_de_centre(centre_b),
+            "chef_etab": chef_etab,
             "editor": UserFactory(role=roles.EDITORS),
             "gestionnaire": gestionnaire(),
         }

@@ -3,6 +3,7 @@ import os
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assignment import demo as assignment_demo
 from home import demo, demo_pages
 from missions import demo as missions_demo
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 missions=missions, intervenants=max(10, missions // 5)
             )
             self.stdout.write(f"Missions : {summary}.")
+            self.stdout.write(f"Affectation : {assignment_demo.seed_assignment()}.")
         self.stdout.write(self.style.SUCCESS("Site de démonstration prêt."))
         self.stdout.write(
             "Comptes de démonstration (mots de passe valables jusqu'au prochain seed) :"
