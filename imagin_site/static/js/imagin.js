@@ -7,3 +7,10 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   button.click();
 });
+
+// A form answered with the updated page itself, not a redirect to it (one round trip less on a
+// satellite link): show the page's own address, so that reloading reads it, not posts again.
+const canonical = document.querySelector('link[rel="canonical"]');
+if (canonical && canonical.href !== location.href.split("#")[0]) {
+  history.replaceState(null, "", canonical.href);
+}
