@@ -182,11 +182,14 @@ class Wire:
         self.cdp.on("Network.requestWillBeSent", self._sent)
 
     def _finished(self, event):
+        # From the browser's cache, or a data: URL (DSFR's inline pictures): no request.
         if event["requestId"] not in self.cached:
             self.bytes[event["requestId"]] = event["encodedDataLength"]
 
     def _sent(self, event):
-        if event.get("type") == "Document":
+        if event["request"]["url"].startswith("data:"):
+            self.cached.add(event["requestId"])
+        elif event.get("type") == "Document":
             self.documents.append(event["request"]["method"])
 
     def reset(self):
@@ -252,8 +255,10 @@ def measure_pages(browser, base, urls, profile, storage_state):
 def log_in(page, identifier=IDENTIFIER):
     page.locator("#id_username").fill(identifier)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/espace/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
+    if not page.get_by_role("heading", name="Mes missions", level=1).count():
+        raise RuntimeError("la connexion n'a pas abouti à « Mes missions »")
 
 
 def task(page, wire, base, mission_pk, day, javascript):

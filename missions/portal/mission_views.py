@@ -190,7 +190,7 @@ def render_mission(request, intervenant, pk, status, **context):
     """The mission page, updated, in answer to a form: with the rejected form and its errors
     (400), or after a saved line or a validation (200) rather than a redirect to it, one
     round trip less on a satellite link (issue 16). The page names its own address, which
-    imagin.js puts back in the address bar, so that reloading reads it without posting."""
+    imagin.js puts in the address bar, so that reloading reads it without posting."""
     view = MissionDetailView(request=request, kwargs={"pk": pk})
     view.intervenant = intervenant
     html = render_to_string(view.template_name, view.get_context_data(**context), request)

@@ -8,9 +8,7 @@ document.addEventListener("click", (event) => {
   button.click();
 });
 
-// A form answered with the updated page itself, not a redirect to it (one round trip less on a
-// satellite link): show the page's own address, so that reloading reads it, not posts again.
-const canonical = document.querySelector('link[rel="canonical"]');
-if (canonical && canonical.href !== location.href.split("#")[0]) {
-  history.replaceState(null, "", canonical.href);
-}
+// A form answered with the resulting page itself, not a redirect to it (one round trip less on
+// a satellite link): show that page's own address, so that a reload reads it, not posts again.
+const address = document.querySelector('meta[name="imagin-page-address"]');
+if (address) history.replaceState(null, "", address.content);
