@@ -22,7 +22,7 @@ def free_port():
 
 
 class Server:
-    def __init__(self, workers):
+    def __init__(self, workers, settings="bench.settings"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -38,7 +38,7 @@ class Server:
                 "warning",
             ],
             cwd=ROOT,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": settings},
         )
         self._wait()
 

@@ -142,7 +142,9 @@ def bulk_paths(config):
     return results
 
 
-def write_report(config, machine, counts, dataset_seconds, table, plans, total_seconds):
+def write_report(
+    config, machine, counts, dataset_seconds, table, plans, total_seconds, sections=()
+):
     lines = [
         "# Benchmarks",
         "",
@@ -183,6 +185,7 @@ def write_report(config, machine, counts, dataset_seconds, table, plans, total_s
         "The machine is shared and loaded (2 cores, other jobs running): figures are noisy; "
         "ratios to the floor and to COPY measured in the same run are what to compare.",
         "",
+        *sections,
     ]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
 
@@ -193,6 +196,7 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL must point at PostgreSQL (use scripts/with_postgres.sh).")
     django.setup()
+    from . import atoll
     from . import config as config_module
     from . import machine as machine_module
     from . import redis_backend
@@ -210,6 +214,7 @@ def main():
     # The same floor, home and portal list with Redis as cache and session backend.
     pages += redis_backend.load_pages(config, urls, log)
     bulk = bulk_paths(config)
+    atoll_section = atoll.run_or_report_failure(config, log)  # its own gunicorn and Chromium
     # The assignment solver, in its own process; it writes docs/benchmarks-assignment.md.
     assignment = subprocess.run(
         [sys.executable, "-m", "bench.assignment"], cwd=ROOT, capture_output=True, text=True
@@ -220,7 +225,7 @@ def main():
     total = time.perf_counter() - started
     print(text)
     print(plans)
-    write_report(config, machine, counts, dataset_seconds, text, plans, total)
+    write_report(config, machine, counts, dataset_seconds, text, plans, total, [atoll_section])
     log(f"done in {total / 60:.1f} min; written docs/benchmarks.md")
 
 

@@ -113,7 +113,7 @@ class AddLineView(IntervenantRequiredMixin, View):
                 return render_mission(request, self.intervenant, pk, status=400, forms={kind: form})
             else:
                 messages.success(request, "Ligne ajoutée ; les montants sont recalculés.")
-                return redirect(f"{mission_url(mission)}#{nature}")
+                return render_mission(request, self.intervenant, pk, status=200)
         view = MissionDetailView(request=request, kwargs={"pk": pk})
         view.intervenant = self.intervenant
         context = view.get_context_data(forms={kind: form})
@@ -151,7 +151,7 @@ class SubmitView(IntervenantRequiredMixin, View):
             "Votre saisie est validée et transmise au centre d'épreuves pour l'attestation "
             "du service fait.",
         )
-        return redirect(mission_url(mission))
+        return render_mission(request, self.intervenant, pk, status=200)
 
 
 class ReceiptView(IntervenantRequiredMixin, View):
@@ -187,7 +187,10 @@ class RecapPdfView(IntervenantRequiredMixin, View):
 
 
 def render_mission(request, intervenant, pk, status, **context):
-    """The mission page again, with the rejected form and its errors."""
+    """The mission page, updated, in answer to a form: with the rejected form and its errors
+    (400), or after a saved line or a validation (200) rather than a redirect to it, one
+    round trip less on a satellite link (issue 16). The page names its own address, which
+    imagin.js puts in the address bar, so that reloading reads it without posting."""
     view = MissionDetailView(request=request, kwargs={"pk": pk})
     view.intervenant = intervenant
     html = render_to_string(view.template_name, view.get_context_data(**context), request)

@@ -7,3 +7,8 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   button.click();
 });
+
+// A form answered with the resulting page itself, not a redirect to it (one round trip less on
+// a satellite link): show that page's own address, so that a reload reads it, not posts again.
+const address = document.querySelector('meta[name="imagin-page-address"]');
+if (address) history.replaceState(null, "", address.content);
