@@ -196,10 +196,9 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL must point at PostgreSQL (use scripts/with_postgres.sh).")
     django.setup()
-    from . import atoll
+    from . import atoll, redis_backend
     from . import config as config_module
     from . import machine as machine_module
-    from . import redis_backend
     from .assignment import summary as assignment_summary
     from .report import table
 
