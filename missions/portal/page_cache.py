@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 # What {% csrf_token %} prints in a stored page.
 CSRF_PLACEHOLDER = "portal-cache-csrf-placeholder"
+# In the keys: a deployment that changes what an entry holds starts from new keys, whatever
+# the shared cache still keeps from the previous release.
+ENTRY_FORMAT = 1
 
 
 def render(template_name, context, request):
@@ -44,7 +47,7 @@ def _entry_key(request, intervenant, page, variant):
     # The day: a deadline passes or a mission starts at midnight without any write.
     raw = f"{page}:{variant}:{timezone.localdate().isoformat()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"portal:page:{request.user.pk}:{intervenant.pk}:{digest}"
+    return f"portal:page:{ENTRY_FORMAT}:{request.user.pk}:{intervenant.pk}:{digest}"
 
 
 def _usable(request):
@@ -69,8 +72,8 @@ def page(request, intervenant, name, variant, render_page):
     except Exception:
         logger.exception("Cache du portail indisponible.")
         return served(request, render_page())
-    entry = found.get(key)
-    if entry is not None and entry[0] == current:
+    entry = found.get(key)  # (versions, html)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == current:
         return served(request, entry[1])
     html = render_page()
     try:
