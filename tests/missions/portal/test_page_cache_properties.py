@@ -46,6 +46,7 @@ from missions.models import (
 )
 from missions.services import attestation, entry, fees, imports, lifecycle, payments
 from missions.services.convocations import issue_missions
+from missions.services.locks import LockedError
 from tests.factories import (
     CentreFactory,
     IntervenantFactory,
@@ -65,6 +66,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 7, 1)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 REFUSED = (
+    LockedError,  # a validated mission edited or moved
     entry.EntryError,
     lifecycle.TransitionError,
     attestation.AttestationError,
