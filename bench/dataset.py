@@ -27,6 +27,7 @@ from missions.models import (
     Session,
     WorkLine,
 )
+from missions.portal import cache_versions
 
 from .config import BENCH_MISSIONS_OF_USER, BENCH_PASSWORD, BENCH_USERNAME
 from .copy import copy_rows, next_id, reset_sequence
@@ -241,6 +242,7 @@ def build(config, seed=2026):
     people = _intervenants(config.intervenants, communes, user, rng)
     missions = _missions(config.missions, people, sessions_, centres_, activities, rng)
     etats, parts, work = _fees(missions, rng)
+    cache_versions.bump_reference()  # COPY sends no signal; the cache may outlive a run
     with transaction.get_connection().cursor() as cursor:
         cursor.execute("ANALYZE")
     return {

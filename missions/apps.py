@@ -14,6 +14,9 @@ class MissionsConfig(AppConfig):
         from .roles import sync_role_groups
 
         reference_data.connect_signals()
+        from .portal import cache_versions
+
+        cache_versions.connect_signals()
         protect_wagtail_exports()
         nonce_wagtail_choosers()
 

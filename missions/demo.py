@@ -43,6 +43,7 @@ from .models import (
     TravelLeg,
     WorkLine,
 )
+from .portal import cache_versions
 from .services.fees import TravelContext, compute_remuneration, compute_travel, neighbour_map
 from .services.rulebook import RateBook
 from .services.sealing import seal_batch
@@ -894,4 +895,6 @@ def seed_missions(today=None, intervenants=200, missions=1000):
     created += list(Mission.objects.filter(pk__in=forced).select_related("intervenant"))
     parts = builder.fees(created, sessions, _users(), forced)
     builder.batches(parts, _users()[Actor.GESTIONNAIRE])
+    # Written in bulk, without signals: no portal page cached before the seed stays.
+    cache_versions.bump_reference()
     return f"{len(centres)} centres, {len(people)} intervenants, {len(created)} missions"

@@ -191,6 +191,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Public pages served to anonymous visitors from the cache (home/page_cache.py): every edit
 # invalidates them at once; this bounds the life of a copy anyway.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+# The portal's pages, per intervenant (missions/portal/page_cache.py): every write renews
+# their versions; this bounds the life of a copy anyway. 0 turns the cache off.
+PORTAL_CACHE_SECONDS = int(env("PORTAL_CACHE_SECONDS", "3600"))
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/espace/", "/django-admin/", "/documents/", "/media/"]
 # Pages showing a long-lived secret next to text a visitor may choose (the TOTP key and the
 # reflected ?next=): never compressed (BREACH).

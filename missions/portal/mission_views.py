@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..params import parse_pk
 from ..services.entry import EntryError, delete_line, save_line, submit
+from . import page_cache
 from .access import IntervenantRequiredMixin
 from .forms import LINE_FORMS, SubmitForm
 from .mission_file import build_mission_file
@@ -36,6 +37,19 @@ LINE_MODELS = {"travail": WorkLine, "trajet": TravelLeg, "repas": MealLine, "nui
 
 class MissionListView(IntervenantRequiredMixin, TemplateView):
     template_name = "missions/portal/mission_list.html"
+
+    def get(self, request, *args, **kwargs):
+        # Only the intervenant's own missions: the cache key holds the user and the
+        # intervenant, the variant the filters as the page reads them.
+        session_id = parse_pk(request.GET.get("session")) or ""
+        status = request.GET.get("statut") or ""
+        return page_cache.page(
+            request,
+            self.intervenant,
+            "missions",
+            f"{session_id}:{status if status in PartStatus.values else ''}",
+            lambda: page_cache.render(self.template_name, self.get_context_data(), request),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -84,6 +98,16 @@ class MissionListView(IntervenantRequiredMixin, TemplateView):
 
 class MissionDetailView(IntervenantRequiredMixin, TemplateView):
     template_name = "missions/portal/mission_detail.html"
+
+    def get(self, request, pk):
+        self.check_owns_mission(pk)  # before anything is served, cached or not
+        return page_cache.page(
+            request,
+            self.intervenant,
+            "mission",
+            pk,
+            lambda: page_cache.render(self.template_name, self.get_context_data(), request),
+        )
 
     def get_context_data(self, forms=None, submit_form=None, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -29,6 +29,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from ..portal import cache_versions
 from ..resource_base import FORMULA_ERROR, LookupWidget, among, cell_text, is_formula
 from ..resource_base import update_reference_index as index_later
 from .bulk_sql import allocate_pks, copy_rows, update_rows
@@ -54,6 +55,8 @@ def import_rows(resource, headers, rows, report, *, dry_run):
             elif importer.written:
                 model, pks = resource._meta.model, importer.written
                 transaction.on_commit(lambda: index_later(model, pks))
+                # No signal on this path: the portal pages of these rows by hand.
+                cache_versions.bump_rows(model, pks)
     except DatabaseError as error:  # e.g. the same rows imported meanwhile by someone else
         report.general_errors.append(database_error_message(error))
 

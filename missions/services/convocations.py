@@ -7,6 +7,7 @@ from simple_history.utils import bulk_update_with_history
 
 from ..enums import Actor, PartNature, PartStatus
 from ..models import EtatDeFrais, FeePart, Mission, StatusChange
+from ..portal import cache_versions
 from .fees import neighbour_map
 from .travel_rules import travel_eligibility
 
@@ -73,6 +74,8 @@ def issue_missions(missions, *, user=None, neighbours=None, today=None):
         for part, reason in parts
     )
     bulk_update_with_history(pending, Mission, ["issued_at", "issued_by", "convocation_number"])
+    # bulk_create/bulk_update send no signal: the new missions' portal pages by hand.
+    cache_versions.bump_intervenants({mission.intervenant_id for mission in pending})
     return fresh
 
 

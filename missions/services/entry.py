@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ..enums import EDITABLE_STATUSES, Actor, PartNature
 from ..models import FeePart
+from ..portal import cache_versions
 from .fees import compute_part, recompute_part
 from .lifecycle import TransitionError, transition
 
@@ -113,6 +114,7 @@ def submit(etat, user, today=None):
             recompute_part(part)
             FeePart.objects.filter(pk=part.pk).update(amounts_frozen_at=frozen_at)
             part.amounts_frozen_at = frozen_at
+            cache_versions.bump_owner_of(part)  # update() sends no signal
             if part.nature == PartNature.TRAVEL and not _has_lines(part):
                 transition(
                     part,

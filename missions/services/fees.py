@@ -32,6 +32,7 @@ from ..enums import (
 )
 from ..models import Commune, FeePart, MealLine, NightLine, TravelLeg, WorkLine
 from ..money import format_xpf, round_franc
+from ..portal import cache_versions
 from .rulebook import RateBook
 from .travel_rules import (
     absence_intervals,
@@ -468,6 +469,7 @@ def recompute_part(part, book=None, *, correction=False):
             model.objects.bulk_update(changed, ["amount", "explanation", "facts"])
     FeePart.objects.filter(pk=part.pk).update(amount=result.total)
     part.amount = result.total
+    cache_versions.bump_owner_of(part)  # update() and bulk_update() send no signal
     return result
 
 

@@ -25,6 +25,7 @@ from ..enums import Actor, BatchStatus, PartNature, PartStatus
 from ..models import FeePart, PaymentBatch
 from ..models.intervenants import DOSSIER_VALIDITY_MONTHS
 from ..money import xpf_to_eur
+from ..portal import cache_versions
 from .lifecycle import TransitionError, transition
 
 NATURE_LETTERS = {PartNature.REMUNERATION: "R", PartNature.TRAVEL: "D"}
@@ -224,6 +225,7 @@ def _add(batch, part, user):
     if not FeePart.objects.filter(pk=part.pk, batch__isnull=True).update(batch=batch):
         raise PaymentError(f"Impossible d'ajouter {_part_label(part)} : elle est déjà dans un lot.")
     part.status, part.batch = PartStatus.IN_PAYMENT, batch
+    cache_versions.bump_owner_of(part)  # update() sends no signal
 
 
 def add_part(batch, part, *, user, today=None):
@@ -248,6 +250,7 @@ def remove_part(batch, part, *, user):
         except TransitionError as error:
             raise PaymentError(str(error)) from error
         FeePart.objects.filter(pk=part.pk).update(batch=None, expected_payment_on=None)
+        cache_versions.bump_owner_of(part)  # update() sends no signal
     part.batch = None
 
 
@@ -267,6 +270,7 @@ def export_batch(batch, *, expected_payment_on, today=None):
         locked.expected_payment_on = expected_payment_on
         locked.save(update_fields=["status", "exported_at", "expected_payment_on"])
         FeePart.objects.filter(batch=locked).update(expected_payment_on=expected_payment_on)
+        cache_versions.bump_parts(FeePart.objects.filter(batch=locked))  # no signal above
         # Imported here: sealing builds its PDF with this module's summary.
         from .sealing import seal_batch
 
@@ -294,6 +298,7 @@ def mark_paid(batch, *, paid_on, user, today=None):
             )
         # Saved before the transitions: the "paid" notice reads the date from the part.
         FeePart.objects.filter(batch=locked).update(paid_on=paid_on)
+        cache_versions.bump_parts(FeePart.objects.filter(batch=locked))  # no signal above
         for part in locked.parts.order_by("pk"):
             transition(part, "mark_paid", actor=Actor.GESTIONNAIRE, user=user)
         locked.status = BatchStatus.PAID

@@ -31,6 +31,7 @@ from ..models import (
     TravelLeg,
     WorkLine,
 )
+from ..portal import cache_versions
 from ..storage import private_storage
 
 ANONYMOUS_LAST_NAME = "ANONYME"
@@ -148,6 +149,7 @@ def _anonymise(intervenant, report, *, dry_run):
 
     for queryset in lines:
         queryset.update(receipt="")
+    cache_versions.bump_intervenants([intervenant.pk])  # update() sends no signal
     convocations.delete()
     notifications.delete()
     if dossier is not None:
