@@ -3,13 +3,16 @@ field's Python default (COPY knows nothing of Django defaults or auto_now)."""
 
 from django.db import connection, models
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 
 def _default(field, now):
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return now
     if field.has_default():
-        return field.get_default()
+        value = field.get_default()
+        # JSON defaults ({} of the lines' facts): psycopg adapts a dict only when told it is JSON.
+        return Jsonb(value) if isinstance(field, models.JSONField) else value
     if field.null:
         return None
     if isinstance(field, models.CharField | models.TextField | models.FileField):
