@@ -193,9 +193,11 @@ def main():
     django.setup()
     from . import config as config_module
     from . import machine as machine_module
+    from . import targets
     from .report import table
 
     started = time.perf_counter()
+    previous_floor = targets.previous_floor(ROOT / "docs" / "benchmarks.md")
     config = config_module.load()
     log(f"config: {config}")
     counts, dataset_seconds = prepare(config)
@@ -211,6 +213,11 @@ def main():
     log(f"assignment: {(assignment.stdout.strip().splitlines() or ['échec'])[-1]}")
     text = table(pages, bulk)
     total = time.perf_counter() - started
+    machine["Floor of this run"] = targets.floor_check(pages, previous_floor)
+    text += "\n\n### Earlier targets (no regression)\n\n" + targets.earlier_targets(
+        pages, bulk, total
+    )
+    log(f"floor: {machine['Floor of this run']}")
     print(text)
     print(plans)
     write_report(config, machine, counts, dataset_seconds, text, plans, total)
