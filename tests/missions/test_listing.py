@@ -127,6 +127,34 @@ def test_search_finds_by_intervenant_epreuve_or_convocation_number(client):
     assert found("introuvable") == set()
 
 
+@pytest.mark.parametrize("listed", [5_000, 1], ids=["ids listed", "too many: subquery"])
+def test_search_by_person__same_missions_listed_or_as_a_subquery(client, monkeypatch, listed):
+    from tests.factories import IntervenantFactory
+
+    monkeypatch.setattr(listing, "MAX_LISTED_PEOPLE", listed)
+    namesakes = [IntervenantFactory(last_name=f"Tehei{n}") for n in range(3)]
+    mine = [MissionFactory(intervenant=person, epreuve=f"Épreuve {n}")
+            for n, person in enumerate(namesakes)]  # fmt: skip
+    MissionFactory(epreuve="Autre personne")
+    client.force_login(gestionnaire())
+
+    response = client.get(LIST_URL, {"q": "tehei"})
+
+    assert {m.pk for m in response.context["object_list"]} == {m.pk for m in mine}
+
+
+def test_bounded_count__unordered_and_exact_below_the_bound(client, monkeypatch):
+    monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 5)
+    _missions(4)
+    client.force_login(gestionnaire())
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL)
+    assert response.context["paginator"].count == 4
+    [count] = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "ORDER BY" not in count and "LIMIT 6" in count
+
+
 def test_parts_listing_filters_by_island(client):
     raiatea = CentreFactory(commune=commune("Uturoa"))
     parts_for(MissionFactory(centre=raiatea, epreuve="Sur Raiatea"))
