@@ -297,3 +297,54 @@ def test_control__amount_far_above_the_median_flagged_with_medians_kept(client, 
     assert flag in flags()  # the medians of the last minutes
     cache.clear()
     assert not [warning for warning in flags() if "médiane" in warning]
+
+
+@pytest.mark.parametrize("value", ["40", "40.00", "12.5", "12.50", "0.25", "0", "1234.75", "7.01"])
+def test_quantity_text__as_floatformat_minus_two_shows_it(value):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from missions.admin_views.service_fait import quantity_text
+
+    with translation.override("fr"):
+        expected = Template('{{ v|floatformat:"-2" }}').render(Context({"v": Decimal(value)}))
+    assert quantity_text(Decimal(value)) == expected
+
+
+def test_service_fait__rows_in_order_with_their_parts_and_lines(client, centre):
+    day = datetime.date(2026, 6, 15)
+    later = validated(centre, quantity="12.5", epreuve="Anglais", start_date=day)
+    first = validated(centre, quantity=40, epreuve="Anglais", start_date=day,
+                      intervenant=DossierFactory().intervenant)  # fmt: skip
+    first.intervenant.last_name, later.intervenant.last_name = "Aaa", "Zzz"
+    first.intervenant.save()
+    later.intervenant.save()
+    attested(centre, epreuve="Histoire", start_date=day - datetime.timedelta(days=1))
+    client.force_login(chef_de_centre(centre))
+
+    response = client.get(reverse("missions_service_fait"), {"vue": "tous"})
+
+    rows = response.context["rows"]
+    assert [row["mission"].epreuve for row in rows] == ["Histoire", "Anglais", "Anglais"]
+    assert [row["mission"].pk for row in rows[1:]] == [first.pk, later.pk]
+    assert [row["waiting"] for row in rows] == [False, True, True]
+    assert rows[2]["declared_text"] == "12,50"
+    assert [line.quantity for line in rows[2]["lines"]] == [Decimal("12.5")]
+    assert str(rows[1]["statuses"]) == (
+        "Rémunération : Validé par l&#x27;intervenant<br>"
+        "Déplacement : Validé par l&#x27;intervenant<br>"
+    )
+
+
+def test_service_fait__bounded_queries(client, centre, django_assert_max_num_queries):
+    for index in range(3):
+        validated(centre, epreuve=f"E{index}")
+    client.force_login(chef_de_centre(centre))
+    client.get(reverse("missions_service_fait"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("missions_service_fait"))
+    for index in range(30):
+        validated(centre, epreuve=f"F{index}")
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("missions_service_fait"))
+    assert len(response.context["rows"]) == 33
