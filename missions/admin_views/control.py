@@ -6,7 +6,6 @@ import re
 from collections import Counter
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,6 +15,7 @@ from django.views.generic import TemplateView
 from wagtail import hooks
 
 from ..enums import EDITABLE_STATUSES, Actor, PartNature, PartStatus
+from ..listing import BoundedPaginator
 from ..models import Archipelago, Centre, EtatDeFrais, FeePart, Session, TravelLeg
 from ..params import parse_date, parse_pk, pks
 from ..services.anomalies import anomalies, kept_activity_medians
@@ -70,7 +70,8 @@ def page_of(parts, number):
     loaded with their ten related tables (one wide query over the whole queue took longer
     to plan than to run)."""
     ordered = parts.order_by("etat__mission__start_date", "pk").values_list("pk", flat=True)
-    page = Paginator(ordered, PER_PAGE).get_page(number)
+    # Counted up to MAX_COUNTED_ROWS, as the listings: late files can be tens of thousands.
+    page = BoundedPaginator(ordered, PER_PAGE).get_page(number)
     ids = list(page.object_list)
     loaded = with_details(FeePart.objects.filter(pk__in=ids)).in_bulk()
     return page, [loaded[pk] for pk in ids]
