@@ -25,11 +25,11 @@ def floor_check(pages, previous=None):
     """One line: this run's floor against the usual one, flagged when far from it."""
     floor = next((r.get("rps") or 0 for label, r in pages if label.startswith("floor")), 0)
     low, high = FLOOR_USUAL_RANGE
-    usual = f"usual {FLOOR_REFERENCE_RPS:,} req/s (bench/config.py)".replace(",", " ")
+    usual = f"usual {_fmt(FLOOR_REFERENCE_RPS)} req/s (bench/config.py)"
     if previous:
-        usual += f", previous report {previous:,}".replace(",", " ")
+        usual += f", previous report {_fmt(previous)}"
     ratio = floor / FLOOR_REFERENCE_RPS
-    line = f"{floor:,.0f} req/s, {100 * ratio:.0f} % of the {usual}".replace(",", " ")
+    line = f"{_fmt(floor)} req/s, {100 * ratio:.0f} % of the {usual}"
     if low <= ratio <= high:
         return f"{line}: normal."
     return (

@@ -133,6 +133,7 @@ def test_floor_check__flags_a_floor_far_from_usual(tmp_path):
 
     pages, _ = _run(floor=FLOOR_REFERENCE_RPS)
     assert floor_check(pages).endswith(": normal.")
+    assert "req/s, 100 % of the usual" in floor_check(pages)
     pages, _ = _run(floor=FLOOR_REFERENCE_RPS * 0.5)
     assert floor_check(pages).startswith("**run to redo: abnormal floor**")
     pages, _ = _run(floor=FLOOR_REFERENCE_RPS * 2)
