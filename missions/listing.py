@@ -15,6 +15,8 @@ from .models import Activity, Centre, FeePart, Intervenant, Island, Mission, Ses
 # Counting or skipping more rows than this costs more than any reader gains: past it the
 # listing says "plus de 10 000" and asks for a filter instead of offering page 201.
 MAX_COUNTED_ROWS = 10_000
+# From this offset on, a page's ids are read first (see BoundedPaginator.page).
+DEEP_OFFSET = 1_000
 # Past this many intervenants matching a search, they stay a subquery (see MissionSearchMixin).
 MAX_LISTED_PEOPLE = 5_000
 
@@ -34,6 +36,20 @@ class BoundedPaginator(WagtailPaginator):
     @cached_property
     def count(self):
         return min(self._bounded_count, self.max_rows)
+
+    def page(self, number):
+        """Deep pages in two steps: the page's ids from the ordering index alone, then those
+        rows with their joins. An OFFSET of thousands over the joined query made the
+        database join every skipped row."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list
+        if bottom < DEEP_OFFSET or not hasattr(rows, "values_list"):
+            return super().page(number)
+        top = min(bottom + self.per_page, self.count)
+        ids = list(rows.values_list("pk", flat=True)[bottom:top])
+        found = rows.order_by().in_bulk(ids)
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
     @property
     def truncated(self):

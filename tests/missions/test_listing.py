@@ -155,6 +155,25 @@ def test_bounded_count__unordered_and_exact_below_the_bound(client, monkeypatch)
     assert "ORDER BY" not in count and "LIMIT 6" in count
 
 
+def test_deep_pages__ids_first_same_rows_in_the_same_order(client, monkeypatch):
+    monkeypatch.setattr(listing, "DEEP_OFFSET", 50)  # page 2 on: ids first
+    session = SessionFactory()
+    missions = _missions(56, session=session)
+    client.force_login(gestionnaire())
+    newest_first = [m.pk for m in sorted(missions, key=lambda m: (m.start_date, m.pk))][::-1]
+
+    shown = []
+    for page in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST_URL, {"session": session.pk, "p": page})
+        rows = list(response.context["object_list"])
+        shown += [m.pk for m in rows]
+        assert all(m.session.name and m.centre.island.name for m in rows)  # joined, no query
+        by_ids = [q for q in queries if '"missions_mission"."id" IN (' in q["sql"]]
+        assert len(by_ids) == (page - 1)
+    assert shown == newest_first
+
+
 def test_parts_listing_filters_by_island(client):
     raiatea = CentreFactory(commune=commune("Uturoa"))
     parts_for(MissionFactory(centre=raiatea, epreuve="Sur Raiatea"))
