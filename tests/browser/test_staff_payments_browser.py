@@ -61,7 +61,7 @@ def test_dashboard__sessions_overdue_and_charts(demo, log_in, page, screenshot):
     # The figures are kept a few minutes: the time says from when, the button recomputes.
     assert page.get_by_text("Chiffres de ").is_visible()
     page.get_by_role("button", name="Rafraîchir").click()
-    assert page.get_by_text("Chiffres du tableau de bord recalculés.").is_visible()
+    page.get_by_text("Chiffres du tableau de bord recalculés.").wait_for()  # after the POST
     assert page.get_by_role("heading", name="Suivi des sessions").is_visible()
     screenshot(page, "staff-dashboard-refreshed")
 
