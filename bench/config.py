@@ -55,3 +55,10 @@ def load():
             if override:
                 values[field.name] = int(override)
     return Config(scale=scale, **values)
+
+
+# The floor (/bench/floor/, req/s) of a run on this machine when it is quiet (2026-11-26,
+# 3 gunicorn workers; it does not depend on the scale). A run whose floor is outside
+# FLOOR_USUAL_RANGE of it ran on a busy (or different) machine: its ratios are not comparable.
+FLOOR_REFERENCE_RPS = 1_519
+FLOOR_USUAL_RANGE = (0.7, 1.5)

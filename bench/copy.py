@@ -11,6 +11,7 @@ def _default(field, now):
         return now
     if field.has_default():
         value = field.get_default()
+        # JSON defaults ({} of the lines' facts): psycopg adapts a dict only when told it is JSON.
         return Jsonb(value) if isinstance(field, models.JSONField) else value
     if field.null:
         return None

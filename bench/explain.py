@@ -1,9 +1,11 @@
 """EXPLAIN ANALYZE of the staff listings on the large dataset: each listing URL with each of
 its filters is fetched in-process as the gestionnaire, every query it runs on a large table is
 explained, and the table says how long the slowest one took and whether any of them read a
-large table sequentially (what an index matching the filter avoids)."""
+large table sequentially (what an index matching the filter avoids), how many queries the page
+ran and the median of a few timed requests against the staff goal."""
 
 import json
+import statistics
 import time
 
 from django.db import connection
@@ -20,6 +22,10 @@ LARGE_TABLES = {
     "missions_workline",
     "missions_travelleg",
 }
+# Issue 15: every staff screen in this table, in-process at the default scale.
+GOAL_MS = 150
+# Timed requests per listing after the warm-up and the explained one: the median is reported.
+TIMED_REQUESTS = 5
 
 
 def listings(session, centre, island, archipelago):
@@ -66,17 +72,28 @@ def _plan_facts(plan):
     return plan.get("Execution Time", 0.0), seq
 
 
-def explain_listings(cookie, ids):
+def median_ms(client, url, times=TIMED_REQUESTS):
+    """Median wall time of `times` requests of one URL, in ms."""
+    samples = []
+    for _ in range(times):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def explain_listings(cookie, ids, times=TIMED_REQUESTS):
     client = Client(HTTP_HOST="127.0.0.1")  # an ALLOWED_HOSTS name of bench.settings
     name, value = cookie.split("=", 1)
     client.cookies[name] = value
     rows = []
     for label, url in listings(**ids):
         client.get(url)  # warm the per-process caches
-        started = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
-        elapsed = (time.perf_counter() - started) * 1000
+        # A copy now: each request starts by clearing the log that `captured` reads from.
+        queries = list(captured.captured_queries)
+        elapsed = median_ms(client, url, times)
         slowest, seq = 0.0, set()
         with connection.cursor() as cursor:
             for query in queries:
@@ -105,13 +122,20 @@ def explain_listings(cookie, ids):
 def table(rows):
     lines = [
         "| Staff listing | HTTP | queries | slowest query (ms) | seq. scans of large tables "
-        "| page in-process (ms) |",
-        "|---|---:|---:|---:|---|---:|",
+        f"| page in-process, median (ms) | ≤ {GOAL_MS} ms |",
+        "|---|---:|---:|---:|---|---:|---|",
     ]
     for r in rows:
         seq = ", ".join(t.removeprefix("missions_") for t in r["seq_scans"]) or "none"
+        met = "met" if r["status"] == 200 and r["page_ms"] <= GOAL_MS else "**not met**"
         lines.append(
             f"| {r['label']} | {r['status']} | {r['queries']} | {r['slowest_ms']:.1f} | {seq} "
-            f"| {r['page_ms']:.0f} |"
+            f"| {r['page_ms']:.0f} | {met} |"
         )
+    met = sum(1 for r in rows if r["status"] == 200 and r["page_ms"] <= GOAL_MS)
+    lines += [
+        "",
+        f"Staff screens within {GOAL_MS} ms (median of {TIMED_REQUESTS} requests): "
+        f"{met} of {len(rows)}.",
+    ]
     return "\n".join(lines)

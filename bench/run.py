@@ -196,13 +196,14 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL must point at PostgreSQL (use scripts/with_postgres.sh).")
     django.setup()
-    from . import atoll, redis_backend
+    from . import atoll, redis_backend, targets
     from . import config as config_module
     from . import machine as machine_module
     from .assignment import summary as assignment_summary
     from .report import table
 
     started = time.perf_counter()
+    previous_floor = targets.previous_floor(ROOT / "docs" / "benchmarks.md")
     config = config_module.load()
     log(f"config: {config}")
     counts, dataset_seconds = prepare(config)
@@ -222,6 +223,11 @@ def main():
     text = table(pages, bulk)
     text += "\n\n" + assignment_summary(assignment.stdout)
     total = time.perf_counter() - started
+    machine["Floor of this run"] = targets.floor_check(pages, previous_floor)
+    text += "\n\n### Earlier targets (no regression)\n\n" + targets.earlier_targets(
+        pages, bulk, total
+    )
+    log(f"floor: {machine['Floor of this run']}")
     print(text)
     print(plans)
     write_report(config, machine, counts, dataset_seconds, text, plans, total, [atoll_section])

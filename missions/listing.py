@@ -15,6 +15,10 @@ from .models import Activity, Centre, FeePart, Intervenant, Island, Mission, Ses
 # Counting or skipping more rows than this costs more than any reader gains: past it the
 # listing says "plus de 10 000" and asks for a filter instead of offering page 201.
 MAX_COUNTED_ROWS = 10_000
+# From this offset on, a page's ids are read first (see BoundedPaginator.page).
+DEEP_OFFSET = 1_000
+# Past this many intervenants matching a search, they stay a subquery (see MissionSearchMixin).
+MAX_LISTED_PEOPLE = 5_000
 
 
 class BoundedPaginator(WagtailPaginator):
@@ -25,11 +29,27 @@ class BoundedPaginator(WagtailPaginator):
 
     @cached_property
     def _bounded_count(self):
-        return self.object_list[: self.max_rows + 1].count()
+        # Unordered: any MAX_COUNTED_ROWS + 1 rows give the same count, and the planner may
+        # stop at them, where an ORDER BY in the subquery made it sort every match first.
+        return self.object_list.order_by()[: self.max_rows + 1].count()
 
     @cached_property
     def count(self):
         return min(self._bounded_count, self.max_rows)
+
+    def page(self, number):
+        """Deep pages in two steps: the page's ids from the ordering index alone, then those
+        rows with their joins. An OFFSET of thousands over the joined query made the
+        database join every skipped row."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list
+        if bottom < DEEP_OFFSET or not hasattr(rows, "values_list"):
+            return super().page(number)
+        top = min(bottom + self.per_page, self.count)
+        ids = list(rows.values_list("pk", flat=True)[bottom:top])
+        found = rows.order_by().in_bulk(ids)
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
     @property
     def truncated(self):
@@ -60,9 +80,13 @@ class MissionSearchMixin:
             Q(last_name__icontains=text)
             | Q(usage_name__icontains=text)
             | Q(identifier__icontains=text)
-        )
+        ).values_list("pk", flat=True)
+        # The matching people as a list of ids when there are not too many: the planner then
+        # ORs three index scans (intervenant, épreuve, convocation) where the subquery made
+        # it read every mission to count them.
+        found = list(people[: MAX_LISTED_PEOPLE + 1])
         return queryset.filter(
-            Q(intervenant__in=people.values("pk"))
+            Q(intervenant__in=found if len(found) <= MAX_LISTED_PEOPLE else people)
             | Q(epreuve__icontains=text)
             | Q(convocation_number__icontains=text)
         )

@@ -62,4 +62,85 @@ def test_every_staff_listing_of_the_report_answers(settings):
     }
     rows = explain_listings(session_cookie(user, device), ids)
     assert {row["status"] for row in rows} == {200}, [r for r in rows if r["status"] != 200]
-    assert table(rows).count("\n") == len(rows) + 1
+    assert all(row["queries"] > 0 for row in rows), rows  # counted despite the log reset
+    text = table(rows)
+    assert len([line for line in text.splitlines() if line.startswith("| ")]) == len(rows) + 1
+    assert "Staff screens within 150 ms (median of 5 requests): " in text
+
+
+def test_staff_table_marks_each_screen_against_the_goal():
+    from bench.explain import table
+
+    rows = [
+        {"label": "fast", "status": 200, "queries": 12, "slowest_ms": 3.0, "seq_scans": [],
+         "page_ms": 80.0},
+        {"label": "slow", "status": 200, "queries": 15, "slowest_ms": 90.0,
+         "seq_scans": ["missions_feepart"], "page_ms": 151.0},
+        {"label": "broken", "status": 500, "queries": 3, "slowest_ms": 0.0, "seq_scans": [],
+         "page_ms": 10.0},
+    ]  # fmt: skip
+    text = table(rows)
+    assert "| fast | 200 | 12 | 3.0 | none | 80 | met |" in text
+    assert "| slow | 200 | 15 | 90.0 | feepart | 151 | **not met** |" in text
+    assert "| broken | 500 | 3 | 0.0 | none | 10 | **not met** |" in text
+    assert "within 150 ms (median of 5 requests): 1 of 3." in text
+
+
+def _run(floor=1500.0, home=1400.0, portal=200.0, csv=52_000):
+    pages = [
+        ("floor (/bench/floor/)", {"rps": floor, "p50": 5.0, "p99": 15.0, "errors": 0}),
+        ("home", {"rps": home, "p50": 6.0, "p99": 16.0, "errors": 0}),
+        ("regulation (/reglementation/x/)", {"rps": 700.0, "p50": 6.0, "p99": 16.0}),
+        ("portal: my missions (15)", {"rps": portal, "p50": 30.0, "p99": 90.0}),
+        ("portal: mission page", {"rps": 100.0, "p50": 30.0, "p99": 90.0}),
+    ]
+    bulk = [
+        ("COPY into a scratch table", {"rows": 100_000, "seconds": 2.0}),
+        ("import missions (CSV, run_import)", {"rows": 100_000, "seconds": 4.0}),
+        ("export états de frais CSV", {"rows": 100_000, "seconds": 100_000 / csv}),
+        ("export états de frais XLSX", {"rows": 100_000, "error": "boom"}),
+        ("convocations issued (1 PDF each)", {"rows": 2_000, "seconds": 50.0}),
+    ]
+    return pages, bulk
+
+
+def test_earlier_targets__one_line_each_met_or_not():
+    from bench.targets import earlier_targets
+
+    pages, bulk = _run()
+    text = earlier_targets(pages, bulk, total_seconds=600)
+    lines = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines()}
+    assert lines["home ≥ 50 % of floor"].endswith("| 93.3 % | met |")
+    assert lines["regulation page ≥ 50 % of floor"].endswith("| 46.7 % | **not met** |")
+    assert lines["portal: my missions ≥ 10 % of floor"].endswith("| 13.3 % | met |")
+    assert lines["portal: mission page ≥ 10 % of floor"].endswith("| 6.7 % | **not met** |")
+    assert lines["portal p99 < 20× the floor's p99"].endswith("| 6.0× | met |")
+    assert lines["import 100k missions ≥ 10 000 rows/s"].endswith("| 25 000 rows/s | met |")
+    assert lines["import within 6× of COPY"].endswith("| 2.0× | met |")
+    assert lines["export CSV ≥ 50 000 rows/s"].endswith("| 52 000 rows/s | met |")
+    assert "**not met**" in lines["export XLSX ≥ 5 000 rows/s"]
+    assert lines["convocations ≥ 20 PDFs/s"].endswith("| 40 PDFs/s | met |")
+    assert lines["`make bench` < 15 min"].endswith("| 10.0 min | met |")
+    held = [line for line in text.splitlines() if "| issue 15 |" in line]
+    assert [line.endswith("| met |") for line in held] == [True, True, False, True]
+    assert "Earlier targets met in this run: 11 of 15." in text
+
+
+def test_floor_check__flags_a_floor_far_from_usual(tmp_path):
+    from bench.config import FLOOR_REFERENCE_RPS
+    from bench.report import table
+    from bench.targets import floor_check, previous_floor
+
+    pages, _ = _run(floor=FLOOR_REFERENCE_RPS)
+    assert floor_check(pages).endswith(": normal.")
+    assert "req/s, 100 % of the usual" in floor_check(pages)
+    pages, _ = _run(floor=FLOOR_REFERENCE_RPS * 0.5)
+    assert floor_check(pages).startswith("**run to redo: abnormal floor**")
+    pages, _ = _run(floor=FLOOR_REFERENCE_RPS * 2)
+    assert "abnormal floor" in floor_check(pages)
+
+    report = tmp_path / "benchmarks.md"
+    assert previous_floor(report) is None
+    report.write_text("## Results\n\n" + table(*_run(floor=1234.0)), encoding="utf-8")
+    assert previous_floor(report) == 1234
+    assert "previous report 1 234" in floor_check(pages, previous_floor(report))

@@ -58,6 +58,12 @@ def test_dashboard__sessions_overdue_and_charts(demo, log_in, page, screenshot):
     page.get_by_text("Données du graphique").first.click()
     assert page.get_by_role("rowheader", name="Société").first.is_visible()
     tall_screenshot(screenshot, page, "staff-dashboard")
+    # The figures are kept a few minutes: the time says from when, the button recomputes.
+    assert page.get_by_text("Chiffres de ").is_visible()
+    page.get_by_role("button", name="Rafraîchir").click()
+    page.get_by_text("Chiffres du tableau de bord recalculés.").wait_for()  # after the POST
+    assert page.get_by_role("heading", name="Suivi des sessions").is_visible()
+    screenshot(page, "staff-dashboard-refreshed")
 
 
 def test_dashboard__chef_de_centre(demo, log_in, page, screenshot):

@@ -3,8 +3,10 @@ entries, the SVG chart, the chef de centre's panel, and a bounded number of quer
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.utils import timezone
 from missions.admin_views import dashboard
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, EtatDeFrais, FeePart
+from tests.conftest import VerifiedClient
 from tests.factories import (
     CentreFactory,
     MissionFactory,
@@ -200,6 +203,7 @@ def build_missions(count, sessions, centres):
 
 def count_queries(client):
     client.get(HOME)  # warm caches (site, content types)
+    cache.clear()  # the figures themselves recomputed, as on a refresh
     with CaptureQueriesContext(connection) as queries:
         assert client.get(HOME).status_code == 200
     return len(queries)
@@ -219,10 +223,86 @@ def test_dashboard__queries_do_not_grow_with_the_data(client, django_assert_max_
     few = count_queries(client)
 
     build_missions(200, sessions, centres)
+    cache.clear()
     with django_assert_max_num_queries(few):
         response = client.get(HOME)
     assert 'data-overdue-total="' in response.content.decode()
     assert few < 40, few
+
+
+def kept_figures():
+    return cache.get(dashboard.figures_key(timezone.localdate()))
+
+
+def waiting_counts(html):
+    found = re.findall(r'data-waiting="(\w+)">\s*<span class="missions-waiting__count">(\d+)', html)
+    return dict(found)
+
+
+def test_dashboard__figures_kept_with_their_tahiti_time(client, session):
+    with_amounts(MissionFactory(session=session), S.VALIDATED_BY_INTERVENANT, 5000, 0)
+    client.force_login(gestionnaire())
+    first = client.get(HOME).content.decode()
+    assert waiting_counts(first)["centre"] == "2"
+
+    with_amounts(MissionFactory(session=session), S.VALIDATED_BY_INTERVENANT, 5000, 0)
+    again = client.get(HOME).content.decode()
+
+    # Kept: the new mission is not counted yet, and the page says from when the figures are.
+    assert waiting_counts(again)["centre"] == "2"
+    computed_at = kept_figures()["computed_at"]
+    tahiti = computed_at.astimezone(ZoneInfo("Pacific/Tahiti"))
+    assert f"Chiffres de {tahiti:%H:%M}" in again
+    assert f"Chiffres de {computed_at.astimezone(datetime.UTC):%H:%M}" not in again
+    assert 'action="/admin/tableau-de-bord/rafraichir/"' in again
+
+
+def test_dashboard__kept_figures_cost_no_aggregate(client, session, django_assert_max_num_queries):
+    with_amounts(MissionFactory(session=session), S.CONTROLLED, 22076, 18616)
+    client.force_login(gestionnaire())
+    client.get(HOME)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    assert not [q for q in queries if "missions_feepart" in q["sql"]]
+    with django_assert_max_num_queries(17):
+        client.get(HOME)
+
+
+def test_refresh__recomputes_the_figures_now(session):
+    client = VerifiedClient(enforce_csrf_checks=True)
+    with_amounts(MissionFactory(session=session), S.VALIDATED_BY_INTERVENANT, 5000, 0)
+    client.force_login(gestionnaire())
+    page = client.get(HOME)
+    with_amounts(MissionFactory(session=session), S.VALIDATED_BY_INTERVENANT, 5000, 0)
+    url = reverse("missions_dashboard_refresh")
+
+    assert client.post(url).status_code == 403  # no CSRF token
+    token = page.cookies["csrftoken"].value
+    response = client.post(url, HTTP_X_CSRFTOKEN=token, follow=True)
+
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == HOME
+    assert waiting_counts(html)["centre"] == "4"
+    assert "Chiffres du tableau de bord recalculés." in html
+
+
+def test_refresh__gestionnaires_only_and_post_only(client, session):
+    with_amounts(MissionFactory(session=session), S.VALIDATED_BY_INTERVENANT, 5000, 0)
+    url = reverse("missions_dashboard_refresh")
+    client.force_login(gestionnaire())
+    client.get(HOME)
+    kept = kept_figures()["computed_at"]
+    assert client.get(url).status_code == 405
+
+    for user in [chef_de_centre(CentreFactory()), UserFactory(role="Éditeurs")]:
+        client.force_login(user)
+        with_amounts(MissionFactory(session=session), S.VALIDATED_BY_INTERVENANT, 5000, 0)
+        assert client.post(url).status_code == 403
+
+    # Nothing recomputed by them: the kept figures are the gestionnaire's first ones.
+    assert kept_figures()["computed_at"] == kept
+    client.force_login(gestionnaire())
+    assert waiting_counts(client.get(HOME).content.decode())["centre"] == "2"
 
 
 def test_chef_de_centre__sees_only_their_centres_waiting_missions(client, session):

@@ -127,6 +127,53 @@ def test_search_finds_by_intervenant_epreuve_or_convocation_number(client):
     assert found("introuvable") == set()
 
 
+@pytest.mark.parametrize("listed", [5_000, 1], ids=["ids listed", "too many: subquery"])
+def test_search_by_person__same_missions_listed_or_as_a_subquery(client, monkeypatch, listed):
+    from tests.factories import IntervenantFactory
+
+    monkeypatch.setattr(listing, "MAX_LISTED_PEOPLE", listed)
+    namesakes = [IntervenantFactory(last_name=f"Tehei{n}") for n in range(3)]
+    mine = [MissionFactory(intervenant=person, epreuve=f"Épreuve {n}")
+            for n, person in enumerate(namesakes)]  # fmt: skip
+    MissionFactory(epreuve="Autre personne")
+    client.force_login(gestionnaire())
+
+    response = client.get(LIST_URL, {"q": "tehei"})
+
+    assert {m.pk for m in response.context["object_list"]} == {m.pk for m in mine}
+
+
+def test_bounded_count__unordered_and_exact_below_the_bound(client, monkeypatch):
+    monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 5)
+    _missions(4)
+    client.force_login(gestionnaire())
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL)
+    assert response.context["paginator"].count == 4
+    [count] = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "ORDER BY" not in count and "LIMIT 6" in count
+
+
+def test_deep_pages__ids_first_same_rows_in_the_same_order(client, monkeypatch):
+    monkeypatch.setattr(listing, "DEEP_OFFSET", 50)  # page 2 on: ids first
+    session = SessionFactory()
+    missions = _missions(56, session=session)
+    client.force_login(gestionnaire())
+    newest_first = [m.pk for m in sorted(missions, key=lambda m: (m.start_date, m.pk))][::-1]
+
+    shown = []
+    for page in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST_URL, {"session": session.pk, "p": page})
+        rows = list(response.context["object_list"])
+        shown += [m.pk for m in rows]
+        assert all(m.session.name and m.centre.island.name for m in rows)  # joined, no query
+        by_ids = [q for q in queries if '"missions_mission"."id" IN (' in q["sql"]]
+        assert len(by_ids) == (page - 1)
+    assert shown == newest_first
+
+
 def test_parts_listing_filters_by_island(client):
     raiatea = CentreFactory(commune=commune("Uturoa"))
     parts_for(MissionFactory(centre=raiatea, epreuve="Sur Raiatea"))

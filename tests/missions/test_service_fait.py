@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 
 from missions.enums import PartNature, PartStatus
-from missions.models import Attestation, FeePart, StatusChange, TravelLeg
+from missions.models import Activity, Attestation, FeePart, StatusChange, TravelLeg
 from tests.factories import (
     CentreFactory,
     DossierFactory,
     MissionFactory,
+    SessionFactory,
     WorkLineFactory,
     chef_de_centre,
     commune,
@@ -243,3 +244,107 @@ def test_control_queue__bounded_queries(client, centre, django_assert_max_num_qu
     client.force_login(gestionnaire())
     with django_assert_max_num_queries(30):
         assert client.get(reverse("missions_control")).status_code == 200
+
+
+def test_control_queue__mission_date_order_across_pages(client, centre):
+    first = datetime.date(2026, 6, 1)
+    for index in range(55):
+        attested(centre, epreuve=f"E{index}", start_date=first + datetime.timedelta(days=index % 7))
+    client.force_login(gestionnaire())
+    expected = list(
+        FeePart.objects.filter(status=S.SERVICE_FAIT)
+        .order_by("etat__mission__start_date", "pk")
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) == 110
+
+    shown = []
+    for page in (1, 2, 3):
+        response = client.get(reverse("missions_control"), {"page": page})
+        shown += [part.pk for part, _ in response.context["rows"]]
+        # Each row comes with what it shows, without a query per row.
+        assert all(part.etat.mission.intervenant.full_name for part, _ in response.context["rows"])
+    assert shown == expected
+
+
+def test_control__amount_far_above_the_median_flagged_with_medians_kept(client, centre):
+    from django.core.cache import cache
+
+    session, activity = SessionFactory(), Activity.objects.get(code="oral")
+
+    def at(amount, status=S.CONTROLLED):
+        mission = attested(centre, session=session, activity=activity)
+        FeePart.objects.filter(etat__mission=mission, nature=PartNature.REMUNERATION).update(
+            amount=amount, status=status
+        )
+        return mission
+
+    for _ in range(5):
+        at(1000)
+    outlier = at(5000, S.SERVICE_FAIT)
+    client.force_login(gestionnaire())
+    flag = "Montant plus de 3 fois supérieur à la médiane de l'activité (1\u202f000 XPF)."
+
+    def flags():
+        response = client.get(reverse("missions_control"))
+        rows = response.context["rows"]
+        found = {(part.etat.mission_id, part.nature): warnings for part, warnings in rows}
+        return found[outlier.pk, PartNature.REMUNERATION]
+
+    assert flag in flags()
+    for _ in range(10):
+        at(5000)
+    assert flag in flags()  # the medians of the last minutes
+    cache.clear()
+    assert not [warning for warning in flags() if "médiane" in warning]
+
+
+@pytest.mark.parametrize("value", ["40", "40.00", "12.5", "12.50", "0.25", "0", "1234.75", "7.01"])
+def test_quantity_text__as_floatformat_minus_two_shows_it(value):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from missions.admin_views.service_fait import quantity_text
+
+    with translation.override("fr"):
+        expected = Template('{{ v|floatformat:"-2" }}').render(Context({"v": Decimal(value)}))
+    assert quantity_text(Decimal(value)) == expected
+
+
+def test_service_fait__rows_in_order_with_their_parts_and_lines(client, centre):
+    day = datetime.date(2026, 6, 15)
+    later = validated(centre, quantity="12.5", epreuve="Anglais", start_date=day)
+    first = validated(centre, quantity=40, epreuve="Anglais", start_date=day,
+                      intervenant=DossierFactory().intervenant)  # fmt: skip
+    first.intervenant.last_name, later.intervenant.last_name = "Aaa", "Zzz"
+    first.intervenant.save()
+    later.intervenant.save()
+    attested(centre, epreuve="Histoire", start_date=day - datetime.timedelta(days=1))
+    client.force_login(chef_de_centre(centre))
+
+    response = client.get(reverse("missions_service_fait"), {"vue": "tous"})
+
+    rows = response.context["rows"]
+    assert [row["mission"].epreuve for row in rows] == ["Histoire", "Anglais", "Anglais"]
+    assert [row["mission"].pk for row in rows[1:]] == [first.pk, later.pk]
+    assert [row["waiting"] for row in rows] == [False, True, True]
+    assert rows[2]["declared_text"] == "12,50"
+    assert [line.quantity for line in rows[2]["lines"]] == [Decimal("12.5")]
+    assert str(rows[1]["statuses"]) == (
+        "Rémunération : Validé par l&#x27;intervenant<br>"
+        "Déplacement : Validé par l&#x27;intervenant<br>"
+    )
+
+
+def test_service_fait__bounded_queries(client, centre, django_assert_max_num_queries):
+    for index in range(3):
+        validated(centre, epreuve=f"E{index}")
+    client.force_login(chef_de_centre(centre))
+    client.get(reverse("missions_service_fait"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("missions_service_fait"))
+    for index in range(30):
+        validated(centre, epreuve=f"F{index}")
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("missions_service_fait"))
+    assert len(response.context["rows"]) == 33
