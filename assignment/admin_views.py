@@ -8,12 +8,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse
 from django.views.generic import TemplateView, View
 
-from missions.admin_views.base import GestionnaireView
+from assignment.models import Need, Proposal, SolveRun
+from assignment.services import proposals
+from assignment.services.runs import start_solve
+from missions.backoffice.views.base import GestionnaireView
 from missions.models import Intervenant, Session
-
-from .models import Need, Proposal, SolveRun
-from .services import proposals
-from .services.runs import start_solve
 
 MAX_NEEDS_SHOWN = 300
 

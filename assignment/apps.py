@@ -7,8 +7,7 @@ class AssignmentConfig(AppConfig):
 
     def ready(self):
         # The import screen lists needs beside missions, without missions knowing of us.
-        from missions.services.imports import IMPORT_KINDS, ImportKind
-
-        from .resources import NeedResource
+        from assignment.resources import NeedResource
+        from missions.io.imports import IMPORT_KINDS, ImportKind
 
         IMPORT_KINDS.setdefault("besoins", ImportKind("Besoins (affectation)", NeedResource))

@@ -1,7 +1,7 @@
 """Demo data for the assignment: a session to staff in three weeks, with needs at a few
 centres, competences, unavailability and schools for the demo intervenants, and the demo
 chef d'établissement heading the Lycée du Taaone. Idempotent: nothing is added when the
-session exists. Built after missions.demo (it uses its centres and intervenants)."""
+session exists. Built after missions.demo.builder (it uses its centres and intervenants)."""
 
 import datetime
 import random
@@ -9,10 +9,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from missions.demo import DEMO_SESSION_MARK, EPREUVES
-from missions.models import Activity, Centre, Exam, Intervenant, Session
-
-from .models import (
+from assignment.models import (
     AssignmentProfile,
     Competence,
     EnteredBy,
@@ -21,6 +18,8 @@ from .models import (
     SchoolHead,
     Unavailability,
 )
+from missions.demo.builder import DEMO_SESSION_MARK, EPREUVES
+from missions.models import Activity, Centre, Exam, Intervenant, Session
 
 CHEF_ETABLISSEMENT = "chef.etablissement"
 SCHOOL_UAI = "9840003C"  # Lycée du Taaone, Pirae

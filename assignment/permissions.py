@@ -1,9 +1,8 @@
 """Who may manage whose competences and unavailability."""
 
+from assignment.models import AssignmentProfile, SchoolHead
 from missions.permissions import _in_group, is_gestionnaire
 from missions.roles import CHEFS_ETABLISSEMENT
-
-from .models import AssignmentProfile, SchoolHead
 
 
 def is_chef_etablissement(user) -> bool:

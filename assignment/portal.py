@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView
 
-from home.forms import BaseForm
+from assignment.models import EnteredBy, Period, Unavailability
+from assignment.services.availability import declare
+from imagin_site.common.forms import BaseForm
 from missions.portal.access import IntervenantRequiredMixin
-
-from .models import EnteredBy, Period, Unavailability
-from .services.availability import declare
 
 
 class UnavailabilityForm(BaseForm):

@@ -1,8 +1,8 @@
-"""Import of needs from CSV/XLSX through the import screen (missions.import_admin), with
+"""Import of needs from CSV/XLSX through the import screen (missions.backoffice.import_screen), with
 French headers and natural keys; all or nothing, one French message per faulty row."""
 
-from missions.models import Activity, Centre, Session
-from missions.resource_base import (
+from assignment.models import Need, Period
+from missions.io.resource_base import (
     ChoiceWidget,
     DateWidget,
     DecimalWidget,
@@ -11,8 +11,7 @@ from missions.resource_base import (
     TextWidget,
     column,
 )
-
-from .models import Need, Period
+from missions.models import Activity, Centre, Session
 
 
 class IntegerWidget(DecimalWidget):

@@ -11,12 +11,11 @@ from django.urls import include, path
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
-from missions.admin_views.base import StaffView
+from assignment.models import Competence, EnteredBy, Period, Unavailability
+from assignment.permissions import is_chef_etablissement, manages, staff_of
+from assignment.services.availability import declare
+from missions.backoffice.views.base import StaffView
 from missions.models import Activity, Intervenant, Mission
-
-from .models import Competence, EnteredBy, Period, Unavailability
-from .permissions import is_chef_etablissement, manages, staff_of
-from .services.availability import declare
 
 MAX_STAFF = 300
 

@@ -4,7 +4,7 @@ reference data it reads (indicative fares, candidate ratios)."""
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import (
+from assignment.models import (
     AssignmentProfile,
     CandidateRatio,
     Competence,

@@ -6,12 +6,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from assignment.admin_views import admin_urls
+from assignment.permissions import is_chef_etablissement
+from assignment.school_views import admin_urls as school_urls
+from assignment.viewsets import AssignmentGroup
 from missions.permissions import is_gestionnaire
-
-from .admin_views import admin_urls
-from .permissions import is_chef_etablissement
-from .school_views import admin_urls as school_urls
-from .viewsets import AssignmentGroup
 
 register_snippet(AssignmentGroup)
 

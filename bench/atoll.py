@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import BENCH_PASSWORD
+from bench.config import BENCH_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 USERNAME = "bench.atoll"
@@ -338,8 +338,8 @@ def run(config=None, log=print):
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    from .atoll_static import collect
-    from .load import Server
+    from bench.atoll_static import collect
+    from bench.load import Server
 
     started = time.perf_counter()
     data = prepare()
@@ -463,8 +463,8 @@ def main():
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
-    from . import config as config_module
-    from .run import prepare as prepare_bench
+    from bench import config as config_module
+    from bench.run import prepare as prepare_bench
 
     config = config_module.load()
     prepare_bench(config)  # migrate, seed_demo, the dataset unless present

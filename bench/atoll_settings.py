@@ -1,10 +1,9 @@
 """The bench's production settings, with static files as production serves them (hashed,
 precompressed, cached for good): see bench/atoll_static.py."""
 
+from bench.atoll_static import STATIC_ROOT
 from bench.settings import *  # noqa: F403
 from bench.settings import STORAGES
-
-from .atoll_static import STATIC_ROOT
 
 STATIC_ROOT = STATIC_ROOT
 STORAGES = {

@@ -65,8 +65,8 @@ def _import_rows(count, session_name="BENCH import"):
 def bench_import(count):
     from django.db import connection
 
+    from missions.io.imports import read_file, run_import
     from missions.models import Mission
-    from missions.services.imports import read_file, run_import
 
     rows = _import_rows(count)
     # A previous run's rows: no état de frais hangs on them, and a raw DELETE avoids the
@@ -107,9 +107,8 @@ def bench_import(count):
 def bench_copy(count):
     from django.db import connection, transaction
 
+    from bench.copy import copy_rows
     from missions.models import Mission
-
-    from .copy import copy_rows
 
     rows = _import_rows(count)
     values = [
@@ -145,9 +144,9 @@ def bench_copy(count):
 
 
 def _export(count, fmt):
+    from missions.io.imports import export_file
+    from missions.io.resources import EtatDeFraisResource
     from missions.models import EtatDeFrais
-    from missions.resources import EtatDeFraisResource
-    from missions.services.imports import export_file
 
     last = EtatDeFrais.objects.order_by("pk").values_list("pk", flat=True)[count - 1]
     base = EtatDeFraisResource().get_queryset()

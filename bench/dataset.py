@@ -13,6 +13,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from bench.config import BENCH_MISSIONS_OF_USER, BENCH_PASSWORD, BENCH_USERNAME
+from bench.copy import copy_rows, next_id, reset_sequence
 from missions.enums import IntervenantCategory, PartNature, PartStatus
 from missions.models import (
     Activity,
@@ -27,10 +29,7 @@ from missions.models import (
     Session,
     WorkLine,
 )
-from missions.portal import cache_versions
-
-from .config import BENCH_MISSIONS_OF_USER, BENCH_PASSWORD, BENCH_USERNAME
-from .copy import copy_rows, next_id, reset_sequence
+from missions.services import portal_versions as cache_versions
 
 S = PartStatus
 STATUSES = [S.PAID, S.IN_PAYMENT, S.CONTROLLED, S.SERVICE_FAIT, S.VALIDATED_BY_INTERVENANT]

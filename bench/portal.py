@@ -12,10 +12,9 @@ def portal_targets():
     """The floor and the two portal pages, with the intervenant's session cookie."""
     from django.contrib.auth import get_user_model
 
+    from bench.config import BENCH_USERNAME
+    from bench.cookies import session_cookie
     from missions.models import Mission
-
-    from .config import BENCH_USERNAME
-    from .cookies import session_cookie
 
     person = get_user_model().objects.get(username=BENCH_USERNAME)
     mission = Mission.objects.filter(intervenant__user=person).order_by("pk").first()
@@ -31,9 +30,9 @@ def main():
     import django
 
     django.setup()
-    from . import config as config_module
-    from .report import table
-    from .run import load_pages, log, prepare
+    from bench import config as config_module
+    from bench.report import table
+    from bench.run import load_pages, log, prepare
 
     started = time.perf_counter()
     config = config_module.load()

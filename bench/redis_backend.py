@@ -12,7 +12,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 
-from .load import Server, check, free_port, wrk
+from bench.load import Server, check, free_port, wrk
 
 SUFFIX = " — Redis cache + sessions"
 # The floor (same server, same middleware), the public page cache and a logged-in portal page.

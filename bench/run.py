@@ -22,7 +22,7 @@ def log(message):
 def prepare(config):
     from django.core.management import call_command
 
-    from . import dataset
+    from bench import dataset
 
     started = time.perf_counter()
     call_command("migrate", "--noinput", verbosity=0)
@@ -40,12 +40,11 @@ def targets():
     """URLs to load and the cookies they need."""
     from django.contrib.auth import get_user_model
 
+    from bench import dataset
+    from bench.config import BENCH_USERNAME
+    from bench.cookies import session_cookie
     from missions.models import Mission, Session
     from regulations.models.pages import RegulationPage
-
-    from . import dataset
-    from .config import BENCH_USERNAME
-    from .cookies import session_cookie
 
     User = get_user_model()
     person = User.objects.get(username=BENCH_USERNAME)
@@ -74,10 +73,9 @@ def targets():
 def explain_listings():
     from django.contrib.auth import get_user_model
 
+    from bench import dataset, explain
+    from bench.cookies import session_cookie
     from missions.models import Archipelago, Centre, Island, Session
-
-    from . import dataset, explain
-    from .cookies import session_cookie
 
     gestionnaire = get_user_model().objects.get(username="gestionnaire")
     ids = {
@@ -95,7 +93,7 @@ def explain_listings():
 def load_pages(config, urls):
     from django.db import connections
 
-    from .load import Server, check, wrk
+    from bench.load import Server, check, wrk
 
     connections.close_all()
     server = Server(config.workers)
@@ -196,11 +194,11 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL must point at PostgreSQL (use scripts/with_postgres.sh).")
     django.setup()
-    from . import atoll, redis_backend, targets
-    from . import config as config_module
-    from . import machine as machine_module
-    from .assignment import summary as assignment_summary
-    from .report import table
+    from bench import atoll, redis_backend, targets
+    from bench import config as config_module
+    from bench import machine as machine_module
+    from bench.assignment import summary as assignment_summary
+    from bench.report import table
 
     started = time.perf_counter()
     previous_floor = targets.previous_floor(ROOT / "docs" / "benchmarks.md")

@@ -14,8 +14,8 @@ def main(argv):
     import django
 
     django.setup()
-    from . import config as config_module
-    from . import run
+    from bench import config as config_module
+    from bench import run
 
     if "--build" in argv:
         run.prepare(config_module.load())

@@ -4,7 +4,7 @@ no goal already reached regresses unnoticed."""
 
 import re
 
-from .config import FLOOR_REFERENCE_RPS, FLOOR_USUAL_RANGE
+from bench.config import FLOOR_REFERENCE_RPS, FLOOR_USUAL_RANGE
 
 # Figures reached when issue 15 was filed: "hold them (no regression)". Held within 10 %,
 # the spread of two runs on this machine.

@@ -18,7 +18,7 @@ class HomeConfig(AppConfig):
             get_page_models,
         )
 
-        from . import page_cache
+        from imagin_site.common import page_cache
 
         # What every public page may show: the page tree (menus, breadcrumbs, sitemap), its
         # privacy, the site settings (footer, contact), documents and redirects.

@@ -5,7 +5,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from .blocks import ContentStreamBlock, LinkTileBlock, table_of_contents
+from home.blocks import ContentStreamBlock, LinkTileBlock, table_of_contents
 
 
 @register_setting(icon="mail")

@@ -1,6 +1,6 @@
 """What every page around its content shows, the same for all visitors: the main menu
 entries and the DEC's contact details in the footer. Each process keeps them per site
-for the current content generation (home/page_cache.py), which every edit of pages or
+for the current content generation (imagin_site/common/page_cache.py), which every edit of pages or
 settings renews, so logged-in pages (portal, previews) skip three queries and two site
 lookups without ever showing a stale menu or address."""
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from wagtail.models import Site
 
-from . import page_cache
-from .process_memo import VersionedMemo
+from imagin_site.common import page_cache
+from imagin_site.common.process_memo import VersionedMemo
 
 _memo = VersionedMemo(page_cache.generation)  # per host
 
@@ -37,7 +37,7 @@ def forget():
 
 
 def _load(request):
-    from .models import ContactSettings
+    from home.models import ContactSettings
 
     site = Site.find_for_request(request) if request is not None else None
     site = site or Site.objects.filter(is_default_site=True).first()

@@ -7,14 +7,13 @@ class MissionsConfig(AppConfig):
     verbose_name = "Missions et états de frais"
 
     def ready(self):
-        from imagin_site.csp import nonce_wagtail_choosers
-        from imagin_site.spreadsheets import protect_wagtail_exports
-
-        from . import checks, reference_data  # noqa: F401 (checks register themselves)
-        from .roles import sync_role_groups
+        from imagin_site.common.spreadsheets import protect_wagtail_exports
+        from imagin_site.middleware.csp import nonce_wagtail_choosers
+        from missions import checks, reference_data  # noqa: F401 (checks register themselves)
+        from missions.roles import sync_role_groups
 
         reference_data.connect_signals()
-        from .portal import cache_versions
+        from missions.services import portal_versions as cache_versions
 
         cache_versions.connect_signals()
         protect_wagtail_exports()

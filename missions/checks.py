@@ -8,7 +8,7 @@ from django.db import DatabaseError
 def portal_address_is_public(app_configs=None, **kwargs):
     """Convocations and emails print the default site's root URL: a loopback address there
     sends intervenants nowhere."""
-    from .services.site_address import is_loopback, site_root_url
+    from missions.services.site_address import is_loopback, site_root_url
 
     try:
         url = site_root_url()

@@ -1,7 +1,7 @@
 """Small predicates saying who may do what; views and services both call them."""
 
-from .enums import Actor
-from .roles import CHEFS_DE_CENTRE, GESTIONNAIRES
+from missions.enums import Actor
+from missions.roles import CHEFS_DE_CENTRE, GESTIONNAIRES
 
 
 def _in_group(user, name):

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from home.process_memo import VersionedMemo
+from imagin_site.common.process_memo import VersionedMemo
 
 VERSION_KEY = "missions:reference-data-version"
 
@@ -51,7 +51,7 @@ def _changed(**kwargs):
 
 
 def connect_signals():
-    from .models import Activity, Centre, Commune, Exam, Island, Rate, RateGroup, TravelRate
+    from missions.models import Activity, Centre, Commune, Exam, Island, Rate, RateGroup, TravelRate
 
     # Exams, centres and islands: the fee simulator's choices (services/simulation.py).
     for model in (Rate, TravelRate, RateGroup, Activity, Commune, Exam, Centre, Island):

@@ -45,7 +45,7 @@ ROLE_PERMISSIONS = {
     },
     CHEFS_DE_CENTRE: {
         "wagtailadmin": ["access_admin"],
-        # Scoped to their centres by the viewsets (missions.viewsets.ScopedViewSet).
+        # Scoped to their centres by the viewsets (missions.backoffice.viewsets.ScopedViewSet).
         "missions": ["view_mission", "view_feepart"],
     },
     CHEFS_ETABLISSEMENT: {

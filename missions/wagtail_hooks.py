@@ -3,17 +3,10 @@ Each custom-view module registers its own URLs and menu item when imported here.
 
 from wagtail.snippets.models import register_snippet
 
-from . import admin_forms, admin_menu, import_admin  # noqa: F401
-from .admin_views import (  # noqa: F401
-    control,
-    convocations,
-    documents,
-    lockouts,
-    payments,
-    service_fait,
-    two_factor,
-)
-from .viewsets import MissionsGroup, ReferentielsGroup, TarifsGroup
+from missions.backoffice import forms as admin_forms  # noqa: F401
+from missions.backoffice import import_screen as import_admin  # noqa: F401
+from missions.backoffice import menu as admin_menu  # noqa: F401
+from missions.backoffice.viewsets import MissionsGroup, ReferentielsGroup, TarifsGroup
 
 register_snippet(MissionsGroup)
 register_snippet(ReferentielsGroup)

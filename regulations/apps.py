@@ -6,7 +6,7 @@ class RegulationsConfig(AppConfig):
     verbose_name = "Réglementation et documentation"
 
     def ready(self):
-        from home import page_cache
+        from imagin_site.common import page_cache
         from missions.models import Activity, Rate, RateGroup, TravelRate
 
         # The rate-table block (rate_tables.py) reads these rows at render time.

@@ -3,8 +3,7 @@
 from wagtail import blocks
 
 from home.blocks import ContentStreamBlock, TitledBlockMixin
-
-from . import rate_tables
+from regulations import rate_tables
 
 
 class RateTableBlock(TitledBlockMixin, blocks.StructBlock):
@@ -66,8 +65,8 @@ class SimulatorBlock(TitledBlockMixin, blocks.StructBlock):
         template = "regulations/blocks/simulator.html"
 
     def get_context(self, value, parent_context=None):
-        from .models import FeeSimulatorPage
-        from .simulator import simulator_context
+        from regulations.models import FeeSimulatorPage
+        from regulations.simulator import simulator_context
 
         context = super().get_context(value, parent_context)
         request = context.get("request")

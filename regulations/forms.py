@@ -5,14 +5,13 @@ from dataclasses import dataclass
 from django import forms
 from dsfr.widgets import InlineRadioSelect
 
-from home.forms import PublicModelForm
-from home.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
+from imagin_site.common.forms import PublicModelForm
+from imagin_site.common.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
 from missions.enums import Civility
 from missions.models import Commune
-
-from . import services
-from .models import IntervenantRequest
-from .models.requests import APPLICANT_FIELDS, POLYNESIA, is_polynesia
+from regulations import services
+from regulations.models import IntervenantRequest
+from regulations.models.requests import APPLICANT_FIELDS, POLYNESIA, is_polynesia
 
 CATEGORY_HELP = {
     "autre_administration": "État, Pays, communes, établissements publics...",

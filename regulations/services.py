@@ -11,11 +11,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from imagin_site import rate_limits
-from imagin_site.rate_limits import client_ip
+from imagin_site.common import rate_limits
+from imagin_site.common.rate_limits import client_ip
 from missions.models import Intervenant
-
-from .models import IntervenantRequest, RequestStatus
+from regulations.models import IntervenantRequest, RequestStatus
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +130,7 @@ def refuse_request(record, actor, reason):
 
 
 def admin_url(record):
-    from .viewsets import url_name
+    from regulations.viewsets import url_name
 
     path = reverse(url_name("inspect"), args=[record.pk])
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path

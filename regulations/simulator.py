@@ -13,8 +13,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from home.forms import BaseForm
-from imagin_site import rate_limits
+from imagin_site.common import rate_limits
+from imagin_site.common.forms import BaseForm
 from missions.enums import FARE_MODES, KM_MODES, TravelMode, Unit
 from missions.models import ExamKind
 from missions.portal.forms import MAX_FARE, MAX_KM_PER_LEG, MAX_QUANTITY

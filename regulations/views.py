@@ -3,8 +3,8 @@
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from . import services
-from .forms import IntervenantRequestForm
+from regulations import services
+from regulations.forms import IntervenantRequestForm
 
 SESSION_KEY = "intervenant_request_reference"
 RATE_LIMITED = (

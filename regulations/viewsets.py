@@ -13,10 +13,10 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
-from . import services
-from .forms import AcceptanceForm, RefusalForm
-from .models import IntervenantRequest
-from .models.requests import APPLICANT_FIELDS
+from regulations import services
+from regulations.forms import AcceptanceForm, RefusalForm
+from regulations.models import IntervenantRequest
+from regulations.models.requests import APPLICANT_FIELDS
 
 VIEWSET_NAME = "demandes-intervenants"
 

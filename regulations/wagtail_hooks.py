@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from .viewsets import intervenant_request_viewset
+from regulations.viewsets import intervenant_request_viewset
 
 
 @hooks.register("register_admin_viewset")

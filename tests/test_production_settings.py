@@ -81,9 +81,9 @@ def test_without_redis_or_s3__a_file_cache_shared_on_the_host_and_local_files(tm
     assert settings["private_options"]["base_url"] is None
     middleware = settings["middleware"]
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in middleware
-    assert middleware.index("home.middleware.PublicPageCacheMiddleware") < middleware.index(
-        "django.contrib.sessions.middleware.SessionMiddleware"
-    )
+    assert middleware.index(
+        "imagin_site.middleware.page_cache.PublicPageCacheMiddleware"
+    ) < middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
 
 
 def test_never_a_per_process_cache_in_production(tmp_path):

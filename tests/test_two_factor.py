@@ -8,7 +8,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from missions import two_factor
+from missions.backoffice import two_factor
 from tests.factories import UserFactory, gestionnaire
 
 pytestmark = pytest.mark.django_db

@@ -3,11 +3,10 @@ would cover a mission already accepted is refused: the DEC must move the mission
 
 from django.core.exceptions import ValidationError
 
+from assignment.models import Unavailability
+from assignment.services.problem import periods_overlap
+from assignment.services.proposals import mission_period
 from missions.models import Mission
-
-from ..models import Unavailability
-from .problem import periods_overlap
-from .proposals import mission_period
 
 
 def declare(intervenant, start_date, end_date, period, reason, entered_as, user):

@@ -12,12 +12,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from assignment.models import PERIOD_HOURS, TravelEstimate
 from missions.enums import MealKind, TravelMode
 from missions.models import MealLine, Mission, NightLine, TravelLeg
 from missions.services.fees import TravelContext, compute_travel, neighbour_map
 from missions.services.rulebook import RateBook
-
-from ..models import PERIOD_HOURS, TravelEstimate
 
 HUB = "Tahiti"  # inter-island flights go through Papeete
 SAME_DAY_FARE = 10_000

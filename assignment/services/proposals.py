@@ -12,9 +12,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 
-from missions.models import Intervenant, Mission
-
-from ..models import (
+from assignment.models import (
     PERIOD_HOURS,
     Competence,
     Need,
@@ -22,9 +20,19 @@ from ..models import (
     ProposalStatus,
     Unavailability,
 )
-from .estimates import Estimator
-from .problem import AFTERNOON, DAY, MORNING, NeedSpec, PersonSpec, Problem, candidates, greedy
-from .solver import DEFAULT_TIME_LIMIT, solve
+from assignment.services.estimates import Estimator
+from assignment.services.problem import (
+    AFTERNOON,
+    DAY,
+    MORNING,
+    NeedSpec,
+    PersonSpec,
+    Problem,
+    candidates,
+    greedy,
+)
+from assignment.services.solver import DEFAULT_TIME_LIMIT, solve
+from missions.models import Intervenant, Mission
 
 CANDIDATES_PER_NEED = 30  # the cheapest few per need go into the model
 

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from ..models import SolveRun, SolveStatus
-from . import proposals
+from assignment.models import SolveRun, SolveStatus
+from assignment.services import proposals
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from .problem import AFTERNOON, DAY, MORNING, Candidates, Problem, Solution, greedy
+from assignment.services.problem import (
+    AFTERNOON,
+    DAY,
+    MORNING,
+    Candidates,
+    Problem,
+    Solution,
+    greedy,
+)
 
 CP_UNIT = 100  # francs per cost unit in the model: ties closer than this are "the same"
 COVER_REWARD = 100_000  # units: more than any single cost, so coverage comes first

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.formats import date_format
 
-from ..site_chrome import site_chrome
+from home.site_chrome import site_chrome
 
 register = template.Library()
 

@@ -75,27 +75,27 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "imagin_site.csp.AreaCSPMiddleware",
-    "home.middleware.PermissionsPolicyMiddleware",
+    "imagin_site.middleware.csp.AreaCSPMiddleware",
+    "imagin_site.middleware.page_cache.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Rendered text compressed, and validators (ETag → 304), for cached pages too: outside the
-    # page cache, which stores and serves the plain page (home/compression.py).
-    "home.compression.TextGZipMiddleware",
+    # page cache, which stores and serves the plain page (imagin_site/middleware/compression.py).
+    "imagin_site.middleware.compression.TextGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous public pages: after the headers above, before sessions and authentication.
-    "home.middleware.PublicPageCacheMiddleware",
+    "imagin_site.middleware.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "home.session_activity.SessionActivityMiddleware",
+    "imagin_site.middleware.session_activity.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "imagin_site.request_guard.RejectNulBytesMiddleware",
+    "imagin_site.middleware.request_guard.RejectNulBytesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "imagin_site.private_responses.PrivateResponseMiddleware",
+    "imagin_site.middleware.private_responses.PrivateResponseMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "missions.two_factor.StaffTwoFactorMiddleware",
-    "missions.scoped_admin.ScopedAdminMiddleware",
+    "missions.backoffice.two_factor.StaffTwoFactorMiddleware",
+    "missions.backoffice.scoped_access.ScopedAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -188,7 +188,8 @@ DEC_NOTIFICATION_EMAIL = env("DEC_NOTIFICATION_EMAIL", "dec@ac-polynesie.pf")
 # One process only (`make run`, tests): production shares its cache between processes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Public pages served to anonymous visitors from the cache (home/page_cache.py): every edit
+# Public pages served to anonymous visitors from the cache (imagin_site/common/page_cache.py):
+# every edit
 # invalidates them at once; this bounds the life of a copy anyway.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 # The portal's pages, per intervenant (missions/portal/page_cache.py): every write renews
@@ -210,7 +211,7 @@ WAGTAIL_SITE_NAME = "IMAG'IN Polynésie"
 WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 # No Gravatar: the admin CSP blocks it (a broken avatar) and it leaks staff emails.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAILADMIN_USER_LOGIN_FORM = "missions.admin_forms.StaffLoginForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "missions.backoffice.forms.StaffLoginForm"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
@@ -229,7 +230,8 @@ STAFF_TWO_FACTOR_REQUIRED = True
 OTP_TOTP_ISSUER = "IMAG'IN Polynésie"
 
 # Sessions end after 30 minutes without a request (shared computers in schools); an active
-# session is saved again at most once a minute (home/session_activity.py), not every request.
+# session is saved again at most once a minute (imagin_site/middleware/session_activity.py), not
+# every request.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
@@ -257,7 +259,8 @@ LOGGING = {
 # purpose (DSFR's current rule: mark optional fields).
 warnings.filterwarnings("ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL")
 
-# Content-Security-Policy, one per area, both enforced (imagin_site.csp.AreaCSPMiddleware).
+# Content-Security-Policy, one per area, both enforced
+# (imagin_site.middleware.csp.AreaCSPMiddleware).
 # Public site and portal: scripts are files from 'self' only, with no nonce
 # (templates/dsfr/global_js.html): a cached page carries no per-request value.
 CSP_DIRECTIVES = {

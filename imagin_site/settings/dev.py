@@ -1,7 +1,7 @@
 """Local development: `make run`. Never used in production."""
 
-from .base import *  # noqa: F403
-from .base import env
+from imagin_site.settings.base import *  # noqa: F403
+from imagin_site.settings.base import env
 
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")

@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment; refuse to start without them."""
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR, env, env_bool
+from imagin_site.settings.base import *  # noqa: F403
+from imagin_site.settings.base import BASE_DIR, env, env_bool
 
 SECRET_KEY = env("SECRET_KEY", required=True)
 env("DATABASE_URL", required=True)

@@ -1,8 +1,8 @@
 """Test settings: fast hasher, in-memory mail and cache, plain static storage, PDFs laid out
 in the test process."""
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from imagin_site.settings.base import *  # noqa: F403
+from imagin_site.settings.base import BASE_DIR, env
 
 SECRET_KEY = "test-only-key"  # noqa: S105 (tests only)
 ALLOWED_HOSTS = ["*"]

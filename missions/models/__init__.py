@@ -1,5 +1,5 @@
-from .convocations import ConvocationDocument, ConvocationRun, RunStatus
-from .fees import (
+from missions.models.convocations import ConvocationDocument, ConvocationRun, RunStatus
+from missions.models.fees import (
     Attestation,
     EtatDeFrais,
     FeePart,
@@ -9,13 +9,13 @@ from .fees import (
     TravelLeg,
     WorkLine,
 )
-from .geography import Archipelago, Commune, Island
-from .intervenants import DossierFinancier, Intervenant
-from .missions import Mission
-from .notifications import Notification
-from .organisation import Centre, Exam, ExamKind, Session
-from .payments import PaymentBatch, PaymentFile, PaymentLine
-from .rates import Activity, Rate, RateGroup, TravelRate
+from missions.models.geography import Archipelago, Commune, Island
+from missions.models.intervenants import DossierFinancier, Intervenant
+from missions.models.missions import Mission
+from missions.models.notifications import Notification
+from missions.models.organisation import Centre, Exam, ExamKind, Session
+from missions.models.payments import PaymentBatch, PaymentFile, PaymentLine
+from missions.models.rates import Activity, Rate, RateGroup, TravelRate
 
 __all__ = [
     "Activity",

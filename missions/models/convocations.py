@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from ..storage import private_storage, private_upload_path
+from missions.storage import private_storage, private_upload_path
 
 
 class RunStatus(models.TextChoices):

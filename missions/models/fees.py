@@ -6,11 +6,11 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..enums import Actor, MealKind, PartNature, PartStatus, TravelMode
-from ..storage import private_storage, private_upload_path
-from .geography import Commune
-from .missions import Mission
-from .organisation import Centre
+from missions.enums import Actor, MealKind, PartNature, PartStatus, TravelMode
+from missions.models.geography import Commune
+from missions.models.missions import Mission
+from missions.models.organisation import Centre
+from missions.storage import private_storage, private_upload_path
 
 
 def entry_deadline_of(session_deadline, override=None):
@@ -53,7 +53,7 @@ class FeePartQuerySet(models.QuerySet):
         return self.filter(etat__mission__centre__chefs=user)
 
     def visible_to(self, user):
-        from ..permissions import is_chef_de_centre, is_gestionnaire
+        from missions.permissions import is_chef_de_centre, is_gestionnaire
 
         if is_gestionnaire(user):
             return self

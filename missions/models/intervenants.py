@@ -11,9 +11,9 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from simple_history.models import HistoricalRecords
 
-from ..enums import Civility, IntervenantCategory, IntervenantStatus
-from ..storage import private_storage, private_upload_path
-from .geography import Commune, Island
+from missions.enums import Civility, IntervenantCategory, IntervenantStatus
+from missions.models.geography import Commune, Island
+from missions.storage import private_storage, private_upload_path
 
 IDENTIFIER_PREFIX = "PF"
 DOSSIER_VALIDITY_MONTHS = 24

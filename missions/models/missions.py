@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .geography import Island
-from .intervenants import Intervenant
-from .organisation import Centre, Session
-from .rates import Activity, RateGroup
+from missions.models.geography import Island
+from missions.models.intervenants import Intervenant
+from missions.models.organisation import Centre, Session
+from missions.models.rates import Activity, RateGroup
 
 MAX_MISSION_DAYS = 60
 
@@ -24,7 +24,7 @@ class MissionQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Gestionnaires see every mission, a chef de centre those of their centres."""
-        from ..permissions import is_chef_de_centre, is_gestionnaire
+        from missions.permissions import is_chef_de_centre, is_gestionnaire
 
         if is_gestionnaire(user):
             return self
@@ -133,7 +133,7 @@ class Mission(models.Model):
         """Refuse to change a locked mission (validated parts or beyond): whatever calls
         save(), a form, an import or a service, what was validated stays as it was."""
         if self.pk is not None and not self._state.adding:
-            from ..services.locks import check_unlocked  # services import the models
+            from missions.services.locks import check_unlocked  # services import the models
 
             check_unlocked(self)
         super().save(*args, **kwargs)

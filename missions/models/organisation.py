@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..roles import CHEFS_DE_CENTRE
-from .geography import Commune, Island
-from .rates import RateGroup
+from missions.models.geography import Commune, Island
+from missions.models.rates import RateGroup
+from missions.roles import CHEFS_DE_CENTRE
 
 UAI_PATTERN = re.compile(r"^\d{7}[A-Z]$")
 

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ..enums import BatchStatus, PartNature
-from ..money import mask_iban
-from ..storage import private_storage
-from .intervenants import full_name_of
+from missions.enums import BatchStatus, PartNature
+from missions.models.intervenants import full_name_of
+from missions.money import mask_iban
+from missions.storage import private_storage
 
 
 class PaymentBatch(models.Model):

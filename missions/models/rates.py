@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from ..enums import DistanceBand, HorsepowerBand, TravelRateKind, Unit
-from ..money import eur_to_xpf
+from missions.enums import DistanceBand, HorsepowerBand, TravelRateKind, Unit
+from missions.money import eur_to_xpf
 
 
 class RateGroup(models.Model):

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 
-from ..models import Intervenant, Mission
+from missions.models import Intervenant, Mission
 
 
 def current_intervenant(request):

@@ -7,12 +7,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse, reverse_lazy
 
-from imagin_site import rate_limits
-
-from ..two_factor import is_staff_user
-from .access import current_intervenant
-from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
-from .mission_views import MissionListView
+from imagin_site.common import rate_limits
+from missions.backoffice.two_factor import is_staff_user
+from missions.portal.access import current_intervenant
+from missions.portal.forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from missions.portal.mission_views import MissionListView
 
 
 class LoginView(auth_views.LoginView):

@@ -6,10 +6,10 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView
 
-from ..models import DossierFinancier
-from ..services.dossier import save_dossier
-from .access import IntervenantRequiredMixin
-from .forms import DossierForm
+from missions.models import DossierFinancier
+from missions.portal.access import IntervenantRequiredMixin
+from missions.portal.forms import DossierForm
+from missions.services.dossier import save_dossier
 
 DOCUMENTS = {"rib": "rib_document", "identite": "id_document"}
 

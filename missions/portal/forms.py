@@ -4,12 +4,12 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from dsfr.forms import DsfrBaseForm
 
-from home.forms import BaseForm, BaseModelForm
-from home.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
-
-from ..durations import parse_duration
-from ..enums import FARE_MODES, KM_MODES, MealKind, PartNature, TravelMode, Unit
-from ..models import (
+from imagin_site.common.forms import BaseForm, BaseModelForm
+from imagin_site.common.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
+from missions.backoffice.two_factor import is_staff_user
+from missions.durations import parse_duration
+from missions.enums import FARE_MODES, KM_MODES, MealKind, PartNature, TravelMode, Unit
+from missions.models import (
     Commune,
     DossierFinancier,
     Intervenant,
@@ -18,9 +18,8 @@ from ..models import (
     TravelLeg,
     WorkLine,
 )
-from ..services.entry import allowed_dates
-from ..two_factor import is_staff_user
-from ..widgets import DocumentInput
+from missions.services.entry import allowed_dates
+from missions.widgets import DocumentInput
 
 MAX_KM_PER_LEG = 400  # Tahiti's coast road is about 120 km round
 MAX_FARE = 300_000  # well above an economy return flight to the Marquises

@@ -3,7 +3,7 @@ from functools import cache
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .access import current_intervenant
+from missions.portal.access import current_intervenant
 
 ALLOWED_WHILE_FORCED = ("portal:password_change", "portal:logout")
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from ..enums import EDITABLE_STATUSES, PartNature, PartStatus
-from ..models import FeePart, StatusChange, TravelLeg
-from ..money import xpf_to_eur
-from ..services.entry import deadline_passed
-from ..services.fees import neighbour_map, part_result
-from ..services.rulebook import RateBook
-from .forms import LINE_FORMS
+from missions.enums import EDITABLE_STATUSES, PartNature, PartStatus
+from missions.models import FeePart, StatusChange, TravelLeg
+from missions.money import xpf_to_eur
+from missions.portal.forms import LINE_FORMS
+from missions.services.entry import deadline_passed
+from missions.services.fees import neighbour_map, part_result
+from missions.services.rulebook import RateBook
 
 KINDS_BY_NATURE = {
     PartNature.REMUNERATION: ["travail"],

@@ -14,22 +14,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..enums import EDITABLE_STATUSES, PartStatus
-from ..models import (
-    FeePart,
-    MealLine,
-    Mission,
-    NightLine,
-    Session,
-    TravelLeg,
-    WorkLine,
-)
-from ..params import parse_pk
-from ..services.entry import EntryError, delete_line, save_line, submit
-from . import page_cache
-from .access import IntervenantRequiredMixin
-from .forms import LINE_FORMS, SubmitForm
-from .mission_file import build_mission_file
+from imagin_site.common.params import parse_pk
+from missions.enums import EDITABLE_STATUSES, PartStatus
+from missions.models import FeePart, MealLine, Mission, NightLine, Session, TravelLeg, WorkLine
+from missions.portal import page_cache
+from missions.portal.access import IntervenantRequiredMixin
+from missions.portal.forms import LINE_FORMS, SubmitForm
+from missions.portal.mission_file import build_mission_file
+from missions.services.entry import EntryError, delete_line, save_line, submit
 
 DEADLINE_SOON_DAYS = 7
 LINE_MODELS = {"travail": WorkLine, "trajet": TravelLeg, "repas": MealLine, "nuitee": NightLine}
@@ -200,7 +192,7 @@ class ReceiptView(IntervenantRequiredMixin, View):
 
 class RecapPdfView(IntervenantRequiredMixin, View):
     def get(self, request, pk):
-        from .recap import render_recap_pdf
+        from missions.portal.recap import render_recap_pdf
 
         mission = self.own_mission(pk)
         pdf = render_recap_pdf(mission)

@@ -6,7 +6,7 @@ with the requesting session's token in its place: no token of anybody is stored.
 never read from or written to the cache: a page showing a bound form (errors: the views
 render those themselves), a page for a request with messages pending (they are shown once,
 in the page that follows a save), anything when PORTAL_CACHE_SECONDS is 0. The portal's
-pages use no CSP nonce (imagin_site/csp.py).
+pages use no CSP nonce (imagin_site/middleware/csp.py).
 """
 
 import hashlib
@@ -20,7 +20,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import cache_versions
+from missions.services import portal_versions as cache_versions
 
 logger = logging.getLogger(__name__)
 

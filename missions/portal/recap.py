@@ -3,7 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .mission_file import build_mission_file
+from missions.portal.mission_file import build_mission_file
 
 
 def render_recap_pdf(mission):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import auth_views, dossier_views, mission_views
+from missions.portal import auth_views, dossier_views, mission_views
 
 app_name = "portal"
 

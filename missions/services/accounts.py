@@ -7,8 +7,8 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_p
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from ..models import Intervenant
-from ..portal import cache_versions
+from missions.models import Intervenant
+from missions.services import portal_versions as cache_versions
 
 # No 0/O, 1/l/I: the password is read off paper and typed by hand.
 READABLE_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -6,10 +6,10 @@ from statistics import median
 from django.core.cache import cache
 from django.utils import timezone
 
-from ..enums import KM_MODES, PartNature, PartStatus
-from ..models import FeePart
-from ..money import format_xpf
-from .fees import current_drift, neighbour_map
+from missions.enums import KM_MODES, PartNature, PartStatus
+from missions.models import FeePart
+from missions.money import format_xpf
+from missions.services.fees import current_drift, neighbour_map
 
 MEDIAN_FACTOR = 3
 # One-way road distances: Tahiti's coast road is about 120 km round; other islands are small.

@@ -5,10 +5,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from ..enums import Actor, PartNature, PartStatus
-from ..models import Attestation, FeePart, WorkLine
-from .fees import recompute_part
-from .lifecycle import TransitionError, transition
+from missions.enums import Actor, PartNature, PartStatus
+from missions.models import Attestation, FeePart, WorkLine
+from missions.services.fees import recompute_part
+from missions.services.lifecycle import TransitionError, transition
 
 
 class AttestationError(Exception):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from .site_address import dec_contact, portal_url
+from missions.services.site_address import dec_contact, portal_url
 
 TEMPLATE = "missions/convocations/convocation_pdf.html"
 ANCHOR = "convocation-{}"  # the id of each convocation's <section> in TEMPLATE

@@ -15,14 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from ..enums import IntervenantStatus
-from ..models import ConvocationDocument, ConvocationRun, Mission, RunStatus
-from . import notifications
-from .accounts import issue_first_passwords, needs_first_password
-from .convocation_pdfs import Convocation, Renderer, merge_documents
-from .convocations import issue_missions
-from .fees import neighbour_map
-from .rulebook import RateBook
+from missions.enums import IntervenantStatus
+from missions.models import ConvocationDocument, ConvocationRun, Mission, RunStatus
+from missions.services import notifications
+from missions.services.accounts import issue_first_passwords, needs_first_password
+from missions.services.convocation_pdfs import Convocation, Renderer, merge_documents
+from missions.services.convocations import issue_missions
+from missions.services.fees import neighbour_map
+from missions.services.rulebook import RateBook
 
 logger = logging.getLogger("missions.convocations")
 

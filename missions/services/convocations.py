@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from ..enums import Actor, PartNature, PartStatus
-from ..models import EtatDeFrais, FeePart, Mission, StatusChange
-from ..portal import cache_versions
-from .fees import neighbour_map
-from .travel_rules import travel_eligibility
+from missions.enums import Actor, PartNature, PartStatus
+from missions.models import EtatDeFrais, FeePart, Mission, StatusChange
+from missions.services import portal_versions as cache_versions
+from missions.services.fees import neighbour_map
+from missions.services.travel_rules import travel_eligibility
 
 
 def new_convocation_number(mission):
@@ -81,7 +81,7 @@ def issue_missions(missions, *, user=None, neighbours=None, today=None):
 
 def open_due_parts(today=None):
     """`ouvert` → `a_saisir` for every part whose mission has started. Returns the count."""
-    from .lifecycle import transition
+    from missions.services.lifecycle import transition
 
     today = today or timezone.localdate()
     due = FeePart.objects.filter(status=PartStatus.OPEN, etat__mission__start_date__lte=today).only(

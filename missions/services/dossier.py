@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from ..money import mask_iban
+from missions.money import mask_iban
 
 BANK_FIELDS = ("iban", "bic", "account_holder")
 # What the DEC checks: a change of any of them needs a new check.

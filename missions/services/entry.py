@@ -9,11 +9,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..enums import EDITABLE_STATUSES, Actor, PartNature
-from ..models import FeePart
-from ..portal import cache_versions
-from .fees import compute_part, recompute_part
-from .lifecycle import TransitionError, transition
+from missions.enums import EDITABLE_STATUSES, Actor, PartNature
+from missions.models import FeePart
+from missions.services import portal_versions as cache_versions
+from missions.services.fees import compute_part, recompute_part
+from missions.services.lifecycle import TransitionError, transition
 
 # Travel, meals and nights may fall a few days around the mission (remote islands: flights
 # are not daily).
@@ -134,7 +134,7 @@ def submit(etat, user, today=None):
 def reopen_entry(etat, until, user):
     """The DEC reopens one file after the entry deadline, until `until`; the reopening is
     written in each open part's history."""
-    from ..models import StatusChange
+    from missions.models import StatusChange
 
     if until <= etat.mission.session.entry_deadline:
         raise EntryError("La nouvelle date doit suivre la date limite de la session.")

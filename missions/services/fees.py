@@ -17,9 +17,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
-from .. import reference_data
-from ..durations import format_duration, minutes_of
-from ..enums import (
+from missions import reference_data
+from missions.durations import format_duration, minutes_of
+from missions.enums import (
     EDITABLE_STATUSES,
     UNIT_PLURALS,
     HorsepowerBand,
@@ -30,11 +30,11 @@ from ..enums import (
     TravelRateKind,
     Unit,
 )
-from ..models import Commune, FeePart, MealLine, NightLine, TravelLeg, WorkLine
-from ..money import format_xpf, round_franc
-from ..portal import cache_versions
-from .rulebook import RateBook
-from .travel_rules import (
+from missions.models import Commune, FeePart, MealLine, NightLine, TravelLeg, WorkLine
+from missions.money import format_xpf, round_franc
+from missions.services import portal_versions as cache_versions
+from missions.services.rulebook import RateBook
+from missions.services.travel_rules import (
     absence_intervals,
     covers,
     meal_window,

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from ..models import DossierFinancier, Intervenant
+from missions.models import DossierFinancier, Intervenant
 
 
 def ensure_portal_account(intervenant):

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from ..enums import FINAL_STATUSES, Actor, PartStatus
-from ..models import FeePart, StatusChange
-from ..permissions import can_act_as
-from . import notifications
+from missions.enums import FINAL_STATUSES, Actor, PartStatus
+from missions.models import FeePart, StatusChange
+from missions.permissions import can_act_as
+from missions.services import notifications
 
 S = PartStatus
 

@@ -6,8 +6,8 @@ record who, when and why.
 
 `lock_reason` says why in French; `check_unlocked` raises `LockedError` with it."""
 
-from ..enums import LOCKED_STATUSES
-from ..models import FeePart
+from missions.enums import LOCKED_STATUSES
+from missions.models import FeePart
 
 CORRECTION_HINT = (
     "Pour corriger, renvoyez le dossier pour correction, annulez-le ou rouvrez la saisie "

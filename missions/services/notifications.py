@@ -11,10 +11,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ..enums import EDITABLE_STATUSES
-from ..models import EtatDeFrais, Notification
-from ..money import format_xpf
-from .site_address import site_root_url
+from missions.enums import EDITABLE_STATUSES
+from missions.models import EtatDeFrais, Notification
+from missions.money import format_xpf
+from missions.services.site_address import site_root_url
 
 logger = logging.getLogger("missions.notifications")
 

@@ -21,12 +21,12 @@ from django.db.models import Count, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ..enums import Actor, BatchStatus, PartNature, PartStatus
-from ..models import FeePart, PaymentBatch
-from ..models.intervenants import DOSSIER_VALIDITY_MONTHS
-from ..money import xpf_to_eur
-from ..portal import cache_versions
-from .lifecycle import TransitionError, transition
+from missions.enums import Actor, BatchStatus, PartNature, PartStatus
+from missions.models import FeePart, PaymentBatch
+from missions.models.intervenants import DOSSIER_VALIDITY_MONTHS
+from missions.money import xpf_to_eur
+from missions.services import portal_versions as cache_versions
+from missions.services.lifecycle import TransitionError, transition
 
 NATURE_LETTERS = {PartNature.REMUNERATION: "R", PartNature.TRAVEL: "D"}
 NUMBER_ATTEMPTS = 10
@@ -272,7 +272,7 @@ def export_batch(batch, *, expected_payment_on, today=None):
         FeePart.objects.filter(batch=locked).update(expected_payment_on=expected_payment_on)
         cache_versions.bump_parts(FeePart.objects.filter(batch=locked))  # no signal above
         # Imported here: sealing builds its PDF with this module's summary.
-        from .sealing import seal_batch
+        from missions.io.payment_files import seal_batch
 
         seal_batch(locked)
     return locked

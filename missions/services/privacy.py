@@ -18,8 +18,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from ..enums import IntervenantStatus, PartStatus
-from ..models import (
+from missions.enums import IntervenantStatus, PartStatus
+from missions.models import (
     ConvocationDocument,
     DossierFinancier,
     FeePart,
@@ -31,8 +31,8 @@ from ..models import (
     TravelLeg,
     WorkLine,
 )
-from ..portal import cache_versions
-from ..storage import private_storage
+from missions.services import portal_versions as cache_versions
+from missions.storage import private_storage
 
 ANONYMOUS_LAST_NAME = "ANONYME"
 ANONYMOUS_FIRST_NAME = "Anonyme"

@@ -3,9 +3,9 @@ so one query each beats a query per line."""
 
 from dataclasses import dataclass
 
-from .. import reference_data
-from ..enums import DISTANCE_BAND_LIMITS, HorsepowerBand, TravelRateKind
-from ..models import Rate, TravelRate
+from missions import reference_data
+from missions.enums import DISTANCE_BAND_LIMITS, HorsepowerBand, TravelRateKind
+from missions.models import Rate, TravelRate
 
 
 @dataclass

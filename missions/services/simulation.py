@@ -10,9 +10,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import reference_data
-from ..enums import MealKind, TravelMode
-from ..models import (
+from missions import reference_data
+from missions.enums import MealKind, TravelMode
+from missions.models import (
     Activity,
     Centre,
     Commune,
@@ -26,9 +26,14 @@ from ..models import (
     TravelLeg,
     WorkLine,
 )
-from ..money import format_xpf, xpf_to_eur
-from .fees import TravelContext, compute_remuneration, compute_travel, neighbour_map
-from .rulebook import RateBook
+from missions.money import format_xpf, xpf_to_eur
+from missions.services.fees import (
+    TravelContext,
+    compute_remuneration,
+    compute_travel,
+    neighbour_map,
+)
+from missions.services.rulebook import RateBook
 
 
 @dataclass(frozen=True)

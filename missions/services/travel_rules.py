@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from ..enums import MealKind
+from missions.enums import MealKind
 
 LUNCH_WINDOW = (datetime.time(11, 0), datetime.time(14, 0))
 DINNER_WINDOW = (datetime.time(18, 0), datetime.time(21, 0))

@@ -1,9 +1,9 @@
 """`{% csp_nonce %}`: the admin response's CSP nonce, for the inline scripts Wagtail's own
-templates write (see imagin_site.csp)."""
+templates write (see imagin_site.middleware.csp)."""
 
 from django import template
 
-from imagin_site.csp import current_nonce
+from imagin_site.middleware.csp import current_nonce
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 from django import template
 
-from ..enums import STATUS_BADGES, PartNature
-from ..money import format_eur, format_xpf, xpf_to_eur
+from missions.enums import STATUS_BADGES, PartNature
+from missions.money import format_eur, format_xpf, xpf_to_eur
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def status_badge(status):
 @register.filter
 def receipt_url(line):
     """Staff URL of a fee line's receipt ("" without one)."""
-    from ..admin_views.documents import receipt_url as url
+    from missions.backoffice.views.documents import receipt_url as url
 
     return url(line)
 
@@ -33,7 +33,7 @@ def receipt_url(line):
 @register.filter
 def dossier_document_url(dossier, document):
     """Staff URL of a dossier's "rib" or "identite" document ("" without one)."""
-    from ..admin_views.documents import dossier_document_url as url
+    from missions.backoffice.views.documents import dossier_document_url as url
 
     return url(dossier, document)
 

@@ -1,4 +1,4 @@
-from .pages import (
+from regulations.models.pages import (
     DocumentationIndexPage,
     DocumentationPage,
     FeeSimulatorPage,
@@ -6,7 +6,7 @@ from .pages import (
     RegulationIndexPage,
     RegulationPage,
 )
-from .requests import IntervenantRequest, RequestStatus
+from regulations.models.requests import IntervenantRequest, RequestStatus
 
 __all__ = [
     "DocumentationIndexPage",

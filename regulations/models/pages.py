@@ -8,8 +8,7 @@ from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
 from home.models import BasePage, BodyPageMixin
-
-from ..blocks import RegulationStreamBlock
+from regulations.blocks import RegulationStreamBlock
 
 
 class ChildListingMixin:
@@ -59,7 +58,7 @@ class FeeSimulatorPage(BasePage):
         verbose_name = "Simulateur d'indemnités"
 
     def get_context(self, request, *args, **kwargs):
-        from ..simulator import simulator_context
+        from regulations.simulator import simulator_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(simulator_context(request))
@@ -144,12 +143,12 @@ class IntervenantRequestPage(RoutablePageMixin, BasePage):
 
     @path("")
     def form_view(self, request):
-        from ..views import request_form
+        from regulations.views import request_form
 
         return request_form(request, self)
 
     @path("confirmation/")
     def confirmation_view(self, request):
-        from ..views import request_confirmation
+        from regulations.views import request_confirmation
 
         return request_confirmation(request, self)

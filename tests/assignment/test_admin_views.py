@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assignment.models import Proposal, ProposalStatus, SolveRun, SolveStatus
+from tests.assignment.factories import CompetenceFactory, NeedFactory
 from tests.factories import (
     CentreFactory,
     IntervenantFactory,
@@ -14,8 +15,6 @@ from tests.factories import (
     commune,
     gestionnaire,
 )
-
-from .factories import CompetenceFactory, NeedFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from assignment import demo
 from assignment.models import Need, Proposal, SchoolHead
 from assignment.services import proposals
-from home.demo import seed_accounts
-from missions import demo as missions_demo
+from home.demo.site import seed_accounts
+from missions.demo import builder as missions_demo
 from missions.models import Session
 
 pytestmark = pytest.mark.django_db

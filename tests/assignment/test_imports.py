@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assignment.models import Need
-from missions.services.imports import read_file, run_import
+from missions.io.imports import read_file, run_import
 from tests.factories import CentreFactory, SessionFactory, gestionnaire
 
 pytestmark = pytest.mark.django_db

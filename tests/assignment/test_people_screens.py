@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assignment.models import AssignmentProfile, Competence, EnteredBy, SchoolHead, Unavailability
 from missions import roles
+from tests.assignment.factories import CompetenceFactory, UnavailabilityFactory, activity
 from tests.factories import (
     CentreFactory,
     IntervenantFactory,
@@ -18,8 +19,6 @@ from tests.factories import (
     UserFactory,
     gestionnaire,
 )
-
-from .factories import CompetenceFactory, UnavailabilityFactory, activity
 
 pytestmark = pytest.mark.django_db
 

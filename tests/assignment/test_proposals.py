@@ -7,9 +7,8 @@ import pytest
 from assignment.models import AssignmentProfile, Period, Proposal, ProposalStatus
 from assignment.services import proposals
 from assignment.services.estimates import Estimator
+from tests.assignment.factories import CompetenceFactory, NeedFactory, UnavailabilityFactory
 from tests.factories import CentreFactory, IntervenantFactory, SessionFactory, commune
-
-from .factories import CompetenceFactory, NeedFactory, UnavailabilityFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ from assignment.models import AssignmentProfile, SchoolHead
 from missions import roles
 from missions.services.accounts import issue_first_password
 from tests.assignment.factories import CompetenceFactory, NeedFactory
+from tests.browser.test_staff_payments_browser import tall_screenshot
 from tests.factories import (
     CentreFactory,
     DossierFactory,
@@ -22,8 +23,6 @@ from tests.factories import (
     commune,
     gestionnaire,
 )
-
-from .test_staff_payments_browser import tall_screenshot
 
 pytestmark = [
     pytest.mark.browser,

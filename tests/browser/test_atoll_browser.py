@@ -5,9 +5,8 @@ after a failed submit; axe finds nothing serious."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.test_portal_browser import BLOCKING, convocation  # noqa: F401 (fixture)
 from tests.home.factories import seed_public_site
-
-from .test_portal_browser import BLOCKING, convocation  # noqa: F401 (fixture)
 
 pytestmark = [
     pytest.mark.browser,

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from home import page_cache
+from imagin_site.common import page_cache
 
 pytestmark = [
     pytest.mark.browser,

@@ -16,13 +16,12 @@ from django.test.testcases import LiveServerThread
 from django.utils import timezone
 from wagtail.models import Page
 
-from home.compression import TextGZipMiddleware
+from imagin_site.middleware.compression import TextGZipMiddleware
 from missions.services.accounts import issue_first_password
 from missions.services.convocations import issue_mission
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import DossierFactory, IntervenantFactory, MissionFactory, SessionFactory
 from tests.home.factories import seed_public_site
-
-from .conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.browser,

@@ -121,7 +121,7 @@ def test_payment_batch__create_export_download_pay(demo, log_in, page, screensho
 
 def test_missions_listing__bounded_count_and_status_filter(demo, log_in, page, screenshot,
                                                            monkeypatch):  # fmt: skip
-    from missions import listing
+    from missions.backoffice import listing
 
     monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 100)
     log_in()

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from .factories import seed_public_site
+from tests.home.factories import seed_public_site
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ def sitemap_page(parent=None, **fields):
 
 def seed_public_site():
     """The demo page tree with its content, without the (slow) missions demo data."""
-    from home import demo, demo_pages
+    from home.demo import pages as demo_pages
+    from home.demo import site as demo
 
     return demo_pages.seed_public_pages(demo.seed_home_page())

@@ -1,4 +1,5 @@
-"""Text responses compressed (home/compression.py) and answered 304 when unchanged, public
+"""Text responses compressed (imagin_site/middleware/compression.py) and answered 304 when
+unchanged, public
 page cache included; pages showing a long-lived secret and binary files left alone."""
 
 import gzip
@@ -7,8 +8,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from home.compression import TextGZipMiddleware
 from home.models import HomePage
+from imagin_site.middleware.compression import TextGZipMiddleware
 
 pytestmark = pytest.mark.django_db
 

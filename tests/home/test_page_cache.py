@@ -1,4 +1,5 @@
-"""The page cache of the public site (home/page_cache.py): what is served from it, what never
+"""The page cache of the public site (imagin_site/common/page_cache.py): what is served from it,
+what never
 is, and that every kind of edit shows at the next anonymous request."""
 
 import datetime
@@ -17,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page
 
-from home import page_cache
 from home.models import ContactPage, ContactSettings, HomePage
+from imagin_site.common import page_cache
 from missions.models import Rate
 from regulations.models import (
     DocumentationPage,

@@ -12,7 +12,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from home import page_cache
+from imagin_site.common import page_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,8 +15,7 @@ from regulations.models import (
     RegulationIndexPage,
     RegulationPage,
 )
-
-from .factories import contact_page, content_page, home_page, sitemap_page
+from tests.home.factories import contact_page, content_page, home_page, sitemap_page
 
 pytestmark = pytest.mark.django_db
 

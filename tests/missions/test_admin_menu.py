@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from wagtail.admin.menu import admin_menu
 
-from missions.admin_menu import MAX_LABEL, MAX_SUBMENU_LABEL
+from missions.backoffice.menu import MAX_LABEL, MAX_SUBMENU_LABEL
 from tests.factories import UserFactory, chef_de_centre, gestionnaire
 
 pytestmark = pytest.mark.django_db

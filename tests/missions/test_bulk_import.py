@@ -10,11 +10,11 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from missions.io import imports
+from missions.io.bulk_import import BulkImporter
+from missions.io.import_report import ImportReport
+from missions.io.imports import new_resource, read_file, run_import
 from missions.models import Mission, RateGroup
-from missions.services import imports
-from missions.services.bulk_import import BulkImporter
-from missions.services.import_report import ImportReport
-from missions.services.imports import new_resource, read_file, run_import
 from tests.missions import test_imports
 from tests.missions.test_imports import (
     BAC,
@@ -198,7 +198,7 @@ def test_bulk_import__queries_do_not_grow_with_rows(reference):
 
 
 def test_bulk_import__cells_are_cleaned_once_each(reference, monkeypatch):
-    from missions.resource_base import DateWidget
+    from missions.io.resource_base import DateWidget
 
     calls = []
     clean = DateWidget.clean

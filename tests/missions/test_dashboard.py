@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from missions.admin_views import dashboard
+from missions.backoffice.views import dashboard
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, EtatDeFrais, FeePart
 from tests.conftest import VerifiedClient

@@ -23,8 +23,7 @@ from tests.factories import (
     gestionnaire,
     parts_for,
 )
-
-from .portal.conftest import PDF, PNG
+from tests.missions.portal.conftest import PDF, PNG
 
 pytestmark = pytest.mark.django_db
 

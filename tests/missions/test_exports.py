@@ -8,18 +8,18 @@ import pytest
 from django.urls import reverse
 
 from missions.enums import IntervenantCategory, IntervenantStatus, PartNature, PartStatus
-from missions.models import Activity, EtatDeFrais, FeePart, Mission, RateGroup, Session
-from missions.resource_base import escape_formula
-from missions.resources import EtatDeFraisResource
-from missions.services.convocations import issue_mission
-from missions.services.fees import recompute_part
-from missions.services.imports import (
+from missions.io.imports import (
     EXPORT_KINDS,
     IMPORT_KINDS,
     export_file,
     read_file,
     run_import,
 )
+from missions.io.resource_base import escape_formula
+from missions.io.resources import EtatDeFraisResource
+from missions.models import Activity, EtatDeFrais, FeePart, Mission, RateGroup, Session
+from missions.services.convocations import issue_mission
+from missions.services.fees import recompute_part
 from tests.factories import (
     CentreFactory,
     IntervenantFactory,

@@ -3,8 +3,8 @@
 import pytest
 from django.apps import apps
 
-from missions.admin_forms import StaffLoginForm
-from missions.admin_views.display import display_value
+from missions.backoffice.forms import StaffLoginForm
+from missions.backoffice.views.display import display_value
 from missions.widgets import DocumentInput
 
 # Field names that are French words already: their automatic label is right.

@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from missions.enums import IntervenantCategory, PartNature
+from missions.io.imports import ImportFileError, read_file, run_import
+from missions.io.resource_base import FORMULA_ERROR, is_formula
+from missions.io.resources import MissionResource
 from missions.models import Activity, Centre, EtatDeFrais, Exam, Intervenant, Mission
-from missions.resource_base import FORMULA_ERROR, is_formula
-from missions.resources import MissionResource
 from missions.services.fees import recompute_part
-from missions.services.imports import ImportFileError, read_file, run_import
 from tests.factories import (
     CentreFactory,
     IntervenantFactory,
@@ -670,7 +670,7 @@ def test_missions__a_database_error_imports_nothing(reference):
 
 
 def test_read_file__xlsx_zip_bomb_is_refused(monkeypatch):
-    from missions.services import imports
+    from missions.io import imports
 
     monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED_BYTES", 1000)
     with pytest.raises(ImportFileError, match="trop volumineux"):

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from missions import listing
+from missions.backoffice import listing
 from missions.enums import PartStatus
 from tests.factories import (
     CentreFactory,

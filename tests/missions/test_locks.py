@@ -8,8 +8,8 @@ from django.forms import modelform_factory
 from django.urls import reverse
 
 from missions.enums import PartStatus
+from missions.io.imports import read_file, run_import
 from missions.models import Attestation, Centre, FeePart, Mission
-from missions.services.imports import read_file, run_import
 from missions.services.locks import LockedError, check_unlocked, lock_reason
 from tests.factories import (
     IntervenantFactory,
@@ -19,8 +19,7 @@ from tests.factories import (
     gestionnaire,
     parts_for,
 )
-
-from .test_imports import csv_bytes
+from tests.missions.test_imports import csv_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from missions.enums import BatchStatus, PartNature, PartStatus
+from missions.io.payment_formats import payment_file
 from missions.models import FeePart, Notification, PaymentBatch, StatusChange
-from missions.payment_resources import payment_file
 from missions.services import payments
 from missions.services.payments import PaymentError
 from tests.factories import (

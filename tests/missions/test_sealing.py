@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.enums import PartNature
+from missions.io import payment_files as sealing
 from missions.models import Intervenant, Mission, PaymentLine
-from missions.services import payments, sealing
+from missions.services import payments
 from tests.factories import (
     IntervenantFactory,
     MissionFactory,

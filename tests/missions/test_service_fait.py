@@ -171,7 +171,7 @@ def test_control__select_all_and_bulk_action_above_and_below_the_table(client, c
 
 
 def test_control__identical_anomalies_are_merged():
-    from missions.admin_views.control import merged
+    from missions.backoffice.views.control import merged
 
     warnings = ["Billet du 17/06/2026 sans justificatif."] * 2 + ["Dossier financier incomplet."]
     assert merged(warnings) == [
@@ -304,7 +304,7 @@ def test_quantity_text__as_floatformat_minus_two_shows_it(value):
     from django.template import Context, Template
     from django.utils import translation
 
-    from missions.admin_views.service_fait import quantity_text
+    from missions.backoffice.views.service_fait import quantity_text
 
     with translation.override("fr"):
         expected = Template('{{ v|floatformat:"-2" }}').render(Context({"v": Decimal(value)}))

@@ -5,8 +5,7 @@ import pytest
 
 from missions.enums import DistanceBand, HorsepowerBand, TravelRateKind, Unit
 from missions.models import Activity, Rate, RateGroup, TravelRate
-
-from .factories import rate_table_block, regulation_page
+from tests.regulations.factories import rate_table_block, regulation_page
 
 pytestmark = pytest.mark.django_db
 

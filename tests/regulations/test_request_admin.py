@@ -10,8 +10,7 @@ from missions.models import Intervenant
 from regulations import services
 from regulations.models import RequestStatus
 from tests.factories import IntervenantFactory, UserFactory
-
-from .factories import PDF_BYTES, IntervenantRequestFactory
+from tests.regulations.factories import PDF_BYTES, IntervenantRequestFactory
 
 pytestmark = pytest.mark.django_db
 

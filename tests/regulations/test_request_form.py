@@ -6,13 +6,12 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from home.uploads import MAX_UPLOAD_SIZE
+from imagin_site.common.uploads import MAX_UPLOAD_SIZE
 from missions.enums import EXTERNAL_CATEGORIES, IntervenantCategory
 from regulations import services
 from regulations.models import IntervenantRequest, RequestStatus
 from tests.factories import IntervenantFactory
-
-from .factories import (
+from tests.regulations.factories import (
     PDF_BYTES,
     PNG_BYTES,
     IntervenantRequestFactory,

@@ -27,8 +27,12 @@ from missions.services.simulation import reference, simulate
 from regulations.simulator import FeeSimulatorForm
 from tests.factories import CentreFactory, IntervenantFactory, SessionFactory, commune
 from tests.missions.portal.conftest import issued_mission
-
-from .factories import regulation_index, regulation_page, simulator_block, simulator_page
+from tests.regulations.factories import (
+    regulation_index,
+    regulation_page,
+    simulator_block,
+    simulator_page,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from missions.models import Activity, Centre, Commune, Exam, RateGroup
 from missions.services.simulation import reference, simulate
 from regulations.simulator import FIELDSETS, FeeSimulatorForm
 from tests.factories import CentreFactory, commune
-
-from .factories import simulator_page
+from tests.regulations.factories import simulator_page
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +140,7 @@ def test_page__any_query_string_answers_200_or_400_never_500(client, ids, settin
         seen.add(response.status_code)
         html = response.content.decode()
         if response.status_code == 400 and any("\x00" in str(v) for v in query.values()):
-            # Refused before the view (imagin_site.request_guard), in French too.
+            # Refused before the view (imagin_site.middleware.request_guard), in French too.
             assert "caractère interdit" in html
         elif response.status_code == 400:
             assert "La simulation n'a pas pu être faite" in html

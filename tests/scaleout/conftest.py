@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from missions.services.convocations import issue_mission
 from tests.factories import DossierFactory, IntervenantFactory, MissionFactory, SessionFactory
-
-from .servers import Gunicorn, start_all
+from tests.scaleout.servers import Gunicorn, start_all
 
 BUCKET = "imagin-scaleout"
 S3_CREDENTIALS = {"S3_ACCESS_KEY_ID": "scaleout", "S3_SECRET_ACCESS_KEY": "scaleout-secret"}

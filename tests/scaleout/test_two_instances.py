@@ -23,9 +23,8 @@ from tests.factories import (
     commune,
     gestionnaire,
 )
-
-from .conftest import BUCKET, database_url, open_mission, portal_login, staff_login
-from .servers import csrf_token
+from tests.scaleout.conftest import BUCKET, database_url, open_mission, portal_login, staff_login
+from tests.scaleout.servers import csrf_token
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

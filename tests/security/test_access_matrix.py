@@ -98,7 +98,8 @@ def staff_screen(chef=FORBIDDEN, editor=FORBIDDEN, gestionnaire_=OK, chef_etab=F
 
 def snippet(chef=FORBIDDEN, editor=ADMIN_HOME, gestionnaire_=OK):
     """A Wagtail view: closed to a chef de centre unless built for their scope
-    (missions.scoped_admin), and to a chef d'établissement (their screen is their only one);
+    (missions.backoffice.scoped_access), and to a chef d'établissement (their screen is their only
+    one);
     refused by Wagtail to an editor without the permission."""
     return staff_screen(chef=chef, editor=editor, gestionnaire_=gestionnaire_)
 
@@ -349,7 +350,7 @@ class World:
                 number="TEST-0001", nature=PartNature.REMUNERATION,
                 status=BatchStatus.EXPORTED, expected_payment_on=datetime.date(2026, 8, 1),
             )  # fmt: skip
-            from missions.services.sealing import seal_batch
+            from missions.io.payment_files import seal_batch
 
             seal_batch(self.batch)  # as the export does: its files are stored
         self.need = NeedFactory(session=self.mission.session, centre=centre_a)

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.log_actions import log
 
-from imagin_site.spreadsheets import FORMULA_TRIGGERS
+from imagin_site.common.spreadsheets import FORMULA_TRIGGERS
 from tests.factories import CentreFactory, IntervenantFactory, MissionFactory, UserFactory
 from tests.regulations.factories import IntervenantRequestFactory
 

@@ -15,9 +15,9 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 
 from missions.enums import Actor, PartStatus
+from missions.io.imports import read_file, run_import
 from missions.models import Centre, Intervenant, Mission, Notification
 from missions.services import notifications
-from missions.services.imports import read_file, run_import
 from missions.services.lifecycle import transition
 from tests.factories import MissionFactory, gestionnaire, parts_for
 from tests.missions.test_imports import csv_bytes, mission_rows, reference  # noqa: F401

@@ -18,10 +18,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from home.uploads import MAX_UPLOAD_SIZE
+from imagin_site.common.uploads import MAX_UPLOAD_SIZE
 from missions.enums import PartNature
+from missions.io.resource_base import FORMULA_ERROR
 from missions.models import Centre, DossierFinancier, Intervenant, Mission, TravelLeg
-from missions.resource_base import FORMULA_ERROR
 from missions.services.convocations import issue_mission
 from tests.factories import (
     CentreFactory,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from home import page_cache
+from imagin_site.common import page_cache
 
 
 class Command(BaseCommand):

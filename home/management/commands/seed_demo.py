@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assignment import demo as assignment_demo
-from home import demo, demo_pages
-from missions import demo as missions_demo
+from home.demo import pages as demo_pages
+from home.demo import site as demo
+from missions.demo import builder as missions_demo
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from missions.services.imports import IMPORT_KINDS, ImportFileError, read_file, run_import
+from missions.io.imports import IMPORT_KINDS, ImportFileError, read_file, run_import
 
 
 class ProgressBar:

@@ -5,8 +5,8 @@ export (for a cron job or a monitoring probe)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from missions.io.payment_files import verify
 from missions.models import PaymentBatch
-from missions.services.sealing import verify
 
 
 class Command(BaseCommand):

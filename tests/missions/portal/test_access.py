@@ -7,8 +7,7 @@ from django.urls import reverse
 from missions.enums import PartNature
 from missions.models import TravelLeg, WorkLine
 from tests.factories import DossierFactory, UserFactory, commune, gestionnaire
-
-from .conftest import PNG
+from tests.missions.portal.conftest import PNG
 
 pytestmark = pytest.mark.django_db
 

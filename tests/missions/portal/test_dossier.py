@@ -4,8 +4,7 @@ from django.urls import reverse
 
 from missions.models import DossierFinancier
 from tests.factories import IntervenantFactory
-
-from .conftest import PDF
+from tests.missions.portal.conftest import PDF
 
 pytestmark = pytest.mark.django_db
 

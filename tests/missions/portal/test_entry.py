@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from missions.enums import PartNature, PartStatus
 from missions.models import FeePart, TravelLeg, WorkLine
-
-from .conftest import PNG
+from tests.missions.portal.conftest import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +141,7 @@ def test_submit__no_travel_declared_makes_the_travel_part_sans_frais(logged, ali
 )
 def test_oral_examiner__enters_hours_and_minutes(client, alice, today, typed, stored, amount):
     from missions.models import Activity
-
-    from .conftest import issued_mission
+    from tests.missions.portal.conftest import issued_mission
 
     mission = issued_mission(alice, activity=Activity.objects.get(code="oral"))
     client.force_login(alice.user)
@@ -155,8 +153,7 @@ def test_oral_examiner__enters_hours_and_minutes(client, alice, today, typed, st
 
 def test_oral_examiner__an_unreadable_duration_is_refused_in_french(client, alice, today):
     from missions.models import Activity
-
-    from .conftest import issued_mission
+    from tests.missions.portal.conftest import issued_mission
 
     mission = issued_mission(alice, activity=Activity.objects.get(code="oral"))
     client.force_login(alice.user)

@@ -16,14 +16,13 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from home import page_cache as public_pages
+from imagin_site.common import page_cache as public_pages
 from missions.enums import PartNature
 from missions.models import MealLine, TravelLeg, WorkLine
-from missions.portal import cache_versions
 from missions.portal.page_cache import CSRF_PLACEHOLDER
+from missions.services import portal_versions as cache_versions
 from tests.factories import commune
-
-from .conftest import issued_mission
+from tests.missions.portal.conftest import issued_mission
 
 pytestmark = pytest.mark.django_db
 
@@ -225,10 +224,10 @@ SIGNAL_LESS_WRITE = re.compile(
 NOT_ON_PORTAL_PAGES = {
     "missions/services/convocation_runs.py": "progress of the run and its PDFs; the missions "
     "are issued by services/convocations.py, which renews",
-    "missions/services/sealing.py": "payment lines of a sealed batch",
+    "missions/io/payment_files.py": "payment lines of a sealed batch",
     "missions/services/notifications.py": "e-mails and the reminder date",
-    "missions/services/bulk_sql.py": "helpers: their caller (bulk_import.py) renews",
-    "missions/two_factor.py": "staff OTP devices",
+    "missions/io/bulk_sql.py": "helpers: their caller (bulk_import.py) renews",
+    "missions/backoffice/two_factor.py": "staff OTP devices",
     "assignment/services/runs.py": "solver runs",
     "assignment/services/proposals.py": "assignment proposals",
     "assignment/admin_views.py": "pinning a proposal",

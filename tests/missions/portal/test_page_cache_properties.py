@@ -27,6 +27,7 @@ from home import site_chrome
 from home.models import ContactSettings, ContentPage
 from missions import reference_data
 from missions.enums import Actor, PartNature, PartStatus
+from missions.io import imports
 from missions.models import (
     Activity,
     Archipelago,
@@ -44,7 +45,7 @@ from missions.models import (
     TravelLeg,
     WorkLine,
 )
-from missions.services import attestation, entry, fees, imports, lifecycle, payments
+from missions.services import attestation, entry, fees, lifecycle, payments
 from missions.services.convocations import issue_missions
 from missions.services.locks import LockedError
 from tests.factories import (
@@ -57,9 +58,8 @@ from tests.factories import (
     gestionnaire,
     payable_dossier,
 )
+from tests.missions.portal.conftest import issued_mission
 from tests.missions.test_imports import csv_bytes
-
-from .conftest import issued_mission
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.urls import reverse
 from missions.enums import PartNature
 from missions.models import MealLine, WorkLine
 from tests.factories import CentreFactory, SessionFactory
-
-from .conftest import issued_mission
+from tests.missions.portal.conftest import issued_mission
 
 pytestmark = pytest.mark.django_db
 

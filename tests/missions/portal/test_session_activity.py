@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from home import session_activity
+from imagin_site.middleware import session_activity
 
 pytestmark = pytest.mark.django_db
 IDLE = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)

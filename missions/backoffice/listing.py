@@ -1,0 +1,182 @@
+"""Back-office listings that stay fast on the largest tables (hundreds of thousands of
+missions and parts): no COUNT over a whole table, no deep OFFSET, orderings that an index
+serves, filters without joins that multiply rows, and filter choices loaded in one query."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.functional import cached_property
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.snippets.views.snippets import IndexView
+
+from missions.enums import PartNature, PartStatus
+from missions.models import Activity, Centre, FeePart, Intervenant, Island, Mission, Session
+
+# Counting or skipping more rows than this costs more than any reader gains: past it the
+# listing says "plus de 10 000" and asks for a filter instead of offering page 201.
+MAX_COUNTED_ROWS = 10_000
+# From this offset on, a page's ids are read first (see BoundedPaginator.page).
+DEEP_OFFSET = 1_000
+# Past this many intervenants matching a search, they stay a subquery (see MissionSearchMixin).
+MAX_LISTED_PEOPLE = 5_000
+
+
+class BoundedPaginator(WagtailPaginator):
+    """Counts at most MAX_COUNTED_ROWS (COUNT over a LIMIT subquery), so the last page
+    reachable is at offset MAX_COUNTED_ROWS whatever the size of the table."""
+
+    max_rows = MAX_COUNTED_ROWS
+
+    @cached_property
+    def _bounded_count(self):
+        # Unordered: any MAX_COUNTED_ROWS + 1 rows give the same count, and the planner may
+        # stop at them, where an ORDER BY in the subquery made it sort every match first.
+        return self.object_list.order_by()[: self.max_rows + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self._bounded_count, self.max_rows)
+
+    def page(self, number):
+        """Deep pages in two steps: the page's ids from the ordering index alone, then those
+        rows with their joins. An OFFSET of thousands over the joined query made the
+        database join every skipped row."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list
+        if bottom < DEEP_OFFSET or not hasattr(rows, "values_list"):
+            return super().page(number)
+        top = min(bottom + self.per_page, self.count)
+        ids = list(rows.values_list("pk", flat=True)[bottom:top])
+        found = rows.order_by().in_bulk(ids)
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+    @property
+    def truncated(self):
+        return self._bounded_count > self.max_rows
+
+    @cached_property
+    def items_count_label(self):
+        if self.truncated:
+            bound = f"{self.max_rows:,}".replace(",", "\u202f")
+            return f"Plus de {bound} {self.verbose_name_plural} : filtrez pour voir les suivantes"
+        return super().items_count_label
+
+
+class BoundedIndexView(IndexView):
+    paginator_class = BoundedPaginator
+
+
+class MissionSearchMixin:
+    """The search box: the intervenant (name, usage name, identifier), the épreuve or the
+    convocation number. Each condition on its own table, so the trigram indexes of
+    migration 0009 serve them, where an OR across the join read both tables whole."""
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        text = self.search_query
+        people = Intervenant.objects.filter(
+            Q(last_name__icontains=text)
+            | Q(usage_name__icontains=text)
+            | Q(identifier__icontains=text)
+        ).values_list("pk", flat=True)
+        # The matching people as a list of ids when there are not too many: the planner then
+        # ORs three index scans (intervenant, épreuve, convocation) where the subquery made
+        # it read every mission to count them.
+        found = list(people[: MAX_LISTED_PEOPLE + 1])
+        return queryset.filter(
+            Q(intervenant__in=found if len(found) <= MAX_LISTED_PEOPLE else people)
+            | Q(epreuve__icontains=text)
+            | Q(convocation_number__icontains=text)
+        )
+
+
+class MissionIndexView(MissionSearchMixin, BoundedIndexView):
+    # The newest first, then by id: served by the (filter, start_date, id) indexes, where
+    # the model's default order (centre name) would sort every matching row.
+    default_ordering = "-start_date"
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        if self.ordering in (None, "", "-start_date"):
+            queryset = queryset.order_by("-start_date", "-pk")
+        return queryset
+
+
+class MissionFilterSet(WagtailFilterSet):
+    session = django_filters.ModelChoiceFilter(
+        label="Session", queryset=Session.objects.select_related("exam")
+    )
+    centre = django_filters.ModelChoiceFilter(
+        label="Centre", queryset=Centre.objects.select_related("island")
+    )
+    island = django_filters.ModelChoiceFilter(
+        label="Île",
+        queryset=Island.objects.select_related("archipelago"),
+        method="filter_island",
+    )
+    activity = django_filters.ModelChoiceFilter(
+        label="Type de mission", queryset=Activity.objects.all()
+    )
+    remuneration = django_filters.ChoiceFilter(
+        label="Statut de la rémunération",
+        choices=PartStatus.choices,
+        method="filter_remuneration",
+    )
+    travel = django_filters.ChoiceFilter(
+        label="Statut des frais de déplacement",
+        choices=PartStatus.choices,
+        method="filter_travel",
+    )
+
+    class Meta:
+        model = Mission
+        fields = []
+
+    def filter_island(self, queryset, name, value):
+        # The island's centres as a list of ids: the planner then walks the listing's order
+        # index, where a subquery made it read every mission.
+        return queryset.filter(centre__in=list(value.centres.values_list("pk", flat=True)))
+
+    def filter_remuneration(self, queryset, name, value):
+        return _with_part_status(queryset, PartNature.REMUNERATION, value)
+
+    def filter_travel(self, queryset, name, value):
+        return _with_part_status(queryset, PartNature.TRAVEL, value)
+
+
+class FeePartFilterSet(WagtailFilterSet):
+    nature = django_filters.ChoiceFilter(label="Nature", choices=PartNature.choices)
+    status = django_filters.ChoiceFilter(label="Statut", choices=PartStatus.choices)
+    session = django_filters.ModelChoiceFilter(
+        label="Session", field_name="etat__mission__session", queryset=Session.objects.all()
+    )
+    centre = django_filters.ModelChoiceFilter(
+        label="Centre",
+        field_name="etat__mission__centre",
+        queryset=Centre.objects.select_related("island"),
+    )
+    island = django_filters.ModelChoiceFilter(
+        label="Île", queryset=Island.objects.all(), method="filter_island"
+    )
+    activity = django_filters.ModelChoiceFilter(
+        label="Type de mission",
+        field_name="etat__mission__activity",
+        queryset=Activity.objects.all(),
+    )
+
+    class Meta:
+        model = FeePart
+        fields = []
+
+    def filter_island(self, queryset, name, value):
+        centres = list(value.centres.values_list("pk", flat=True))
+        return queryset.filter(etat__mission__centre__in=centres)
+
+
+def _with_part_status(queryset, nature, status):
+    """Missions whose part of that nature has that status. One join with both conditions in
+    one filter(): a mission has one part per nature, so it is listed once, and the planner
+    can follow the listing's order index and stop after a page."""
+    return queryset.filter(etat__parts__nature=nature, etat__parts__status=status)

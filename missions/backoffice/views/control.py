@@ -1,0 +1,222 @@
+"""DEC control: the queue of parts in `service_fait` with their amounts and anomalies;
+validate one or many, send back, reject or cancel with a reason; reopen late files."""
+
+import datetime
+import re
+from collections import Counter
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+from wagtail import hooks
+
+from imagin_site.common.params import parse_date, parse_pk, pks
+from missions.backoffice.listing import BoundedPaginator
+from missions.backoffice.views.base import GestionnaireView
+from missions.backoffice.views.convocations import GestionnaireMenuItem
+from missions.enums import EDITABLE_STATUSES, Actor, PartNature, PartStatus
+from missions.models import Archipelago, Centre, EtatDeFrais, FeePart, Session, TravelLeg
+from missions.services.anomalies import anomalies, kept_activity_medians
+from missions.services.entry import EntryError, reopen_entry
+from missions.services.lifecycle import TransitionError, transition
+from missions.services.rulebook import RateBook
+
+PER_PAGE = 50
+DECISIONS = {"send_back": "Renvoyer pour correction", "reject": "Rejeter", "cancel": "Annuler"}
+
+
+def filtered_parts(params, statuses):
+    parts = FeePart.objects.filter(status__in=statuses)
+    if session := parse_pk(params.get("session")):
+        parts = parts.filter(etat__mission__session_id=session)
+    if centre := parse_pk(params.get("centre")):
+        parts = parts.filter(etat__mission__centre_id=centre)
+    if params.get("nature") in PartNature.values:
+        parts = parts.filter(nature=params["nature"])
+    if archipelago := parse_pk(params.get("archipel")):
+        parts = parts.filter(etat__mission__centre__island__archipelago_id=archipelago)
+    return parts
+
+
+def with_details(parts):
+    """Parts with what the queue shows and the anomaly checks read."""
+    return (
+        parts.with_mission()
+        .select_related(
+            "etat__mission__intervenant__dossier",
+            "etat__mission__session__exam__rate_group",
+            "etat__mission__rate_group",
+        )
+        .prefetch_related(
+            Prefetch(
+                "travellegs",
+                TravelLeg.objects.select_related("from_commune__island", "to_commune"),
+            ),
+            # Receipts linked from the row, and today's computation of the amounts.
+            "worklines",
+            "meallines",
+            "nightlines",
+        )
+    )
+
+
+def page_of(parts, number):
+    """(page, its parts with their details) in mission date order. The page's ids come
+    from a lean query that walks the missions' date index; only those 50 parts are then
+    loaded with their ten related tables (one wide query over the whole queue took longer
+    to plan than to run)."""
+    ordered = parts.order_by("etat__mission__start_date", "pk").values_list("pk", flat=True)
+    # Counted up to MAX_COUNTED_ROWS, as the listings: late files can be tens of thousands.
+    page = BoundedPaginator(ordered, PER_PAGE).get_page(number)
+    ids = list(page.object_list)
+    loaded = with_details(FeePart.objects.filter(pk__in=ids)).in_bulk()
+    return page, [loaded[pk] for pk in ids]
+
+
+TICKET = re.compile(r"^Billet (du .+ sans justificatif)\.$")
+
+
+def merged(warnings):
+    """Identical warnings once, counted: "2 billets du 17/06/2026 sans justificatif."."""
+    merged_warnings = []
+    for warning, count in Counter(warnings).items():
+        if count == 1:
+            merged_warnings.append(warning)
+        elif ticket := TICKET.match(warning):
+            merged_warnings.append(f"{count} billets {ticket.group(1)}.")
+        else:
+            merged_warnings.append(f"{warning} (× {count})")
+    return merged_warnings
+
+
+def flags_of(parts):
+    """{part id: [merged French warnings]}."""
+    sessions = {part.etat.mission.session_id for part in parts}
+    found = anomalies(parts, kept_activity_medians(sessions), RateBook.load())
+    return {pk: merged(warnings) for pk, warnings in found.items()}
+
+
+class ControlView(GestionnaireView, TemplateView):
+    page_title = "Contrôle DEC"
+    header_icon = "doc-full"
+    template_name = "missions/admin/control.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        late = params.get("vue") == "retard"
+        statuses = EDITABLE_STATUSES if late else [PartStatus.SERVICE_FAIT]
+        parts = filtered_parts(params, statuses)
+        if late:
+            today = timezone.localdate()
+            parts = parts.filter(etat__mission__session__entry_deadline__lt=today).exclude(
+                etat__deadline_override__gte=today
+            )
+        page, rows = page_of(parts, params.get("page"))
+        flags = flags_of(rows) if rows and not late else {}
+        if params.get("anomalies") == "1":
+            rows = [row for row in rows if row.pk in flags]
+        context.update(
+            rows=[(row, flags.get(row.pk, [])) for row in rows],
+            page=page,
+            late=late,
+            params=params,
+            decisions=DECISIONS,
+            sessions=Session.objects.all(),
+            centres=Centre.objects.all(),
+            archipelagos=Archipelago.objects.all(),
+            natures=PartNature.choices,
+            default_reopen=timezone.localdate() + datetime.timedelta(days=15),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "control_selected":
+            flagged = self.unconfirmed_anomalies(request)
+            if flagged:
+                return TemplateResponse(
+                    request,
+                    "missions/admin/control_confirm.html",
+                    {
+                        **self.get_context_data(),
+                        "flagged": flagged,
+                        "part_ids": request.POST.getlist("parts"),
+                        "query": request.GET.urlencode(),
+                    },
+                )
+            self.control_selected(request)
+        elif action in DECISIONS:
+            part = get_object_or_404(FeePart, pk=parse_pk(request.POST.get("part")))
+            try:
+                transition(
+                    part,
+                    action,
+                    actor=Actor.GESTIONNAIRE,
+                    user=request.user,
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, f"{DECISIONS[action]} : {part}.")
+            except TransitionError as error:
+                messages.error(request, str(error))
+        elif action == "reopen":
+            etat = get_object_or_404(
+                EtatDeFrais.objects.select_related("mission__session"),
+                pk=parse_pk(request.POST.get("etat")),
+            )
+            until = parse_date(request.POST.get("until"))
+            if until is None:
+                messages.error(
+                    request, "Date de réouverture invalide (format attendu : AAAA-MM-JJ)."
+                )
+            else:
+                try:
+                    reopen_entry(etat, until, request.user)
+                    messages.success(request, f"Saisie rouverte jusqu'au {until:%d/%m/%Y}.")
+                except EntryError as error:
+                    messages.error(request, str(error))
+        return redirect(f"{reverse('missions_control')}?{request.GET.urlencode()}")
+
+    @staticmethod
+    def unconfirmed_anomalies(request):
+        """[(part, warnings)] of the selected parts that carry anomalies, unless the
+        gestionnaire already confirmed."""
+        if request.POST.get("confirm") == "1":
+            return []
+        ids = [int(i) for i in request.POST.getlist("parts") if i.isdigit()]
+        parts = list(with_details(FeePart.objects.filter(pk__in=ids)).order_by("pk"))
+        flags = flags_of(parts) if parts else {}
+        return [(part, flags[part.pk]) for part in parts if part.pk in flags]
+
+    @staticmethod
+    def control_selected(request):
+        ids = pks(request.POST.getlist("parts"))
+        done, errors = 0, []
+        for part in FeePart.objects.filter(pk__in=ids):
+            try:
+                transition(part, "control", actor=Actor.GESTIONNAIRE, user=request.user)
+                done += 1
+            except TransitionError as error:
+                errors.append(str(error))
+        if done:
+            messages.success(request, f"{done} partie(s) validée(s).")
+        for error in errors:
+            messages.error(request, error)
+        if not ids:
+            messages.warning(request, "Cochez au moins une ligne.")
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [path("controle/", ControlView.as_view(), name="missions_control")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu():
+    return GestionnaireMenuItem(
+        "Contrôle DEC", reverse("missions_control"), icon_name="doc-full", order=204
+    )
