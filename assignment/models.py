@@ -1,3 +1,4 @@
+# Long module, one cohesive piece: the assignment's models, whose invariants span them.
 """What the assignment of intervenants needs: the needs of a session, who may do what and
 when, indicative travel prices, and the proposals the solver makes.
 

@@ -2,15 +2,8 @@
 French headers and natural keys; all or nothing, one French message per faulty row."""
 
 from assignment.models import Need, Period
-from missions.io.resource_base import (
-    ChoiceWidget,
-    DateWidget,
-    DecimalWidget,
-    ImportResource,
-    LookupWidget,
-    TextWidget,
-    column,
-)
+from missions.io.resource_base import ImportResource, column
+from missions.io.widgets import ChoiceWidget, DateWidget, DecimalWidget, LookupWidget, TextWidget
 from missions.models import Activity, Centre, Session
 
 

@@ -29,7 +29,7 @@ from missions.models import (
     Session,
     WorkLine,
 )
-from missions.services import portal_versions as cache_versions
+from missions.services import portal_versions
 
 S = PartStatus
 STATUSES = [S.PAID, S.IN_PAYMENT, S.CONTROLLED, S.SERVICE_FAIT, S.VALIDATED_BY_INTERVENANT]
@@ -241,7 +241,7 @@ def build(config, seed=2026):
     people = _intervenants(config.intervenants, communes, user, rng)
     missions = _missions(config.missions, people, sessions_, centres_, activities, rng)
     etats, parts, work = _fees(missions, rng)
-    cache_versions.bump_reference()  # COPY sends no signal; the cache may outlive a run
+    portal_versions.bump_reference()  # COPY sends no signal; the cache may outlive a run
     with transaction.get_connection().cursor() as cursor:
         cursor.execute("ANALYZE")
     return {

@@ -13,9 +13,9 @@ class MissionsConfig(AppConfig):
         from missions.roles import sync_role_groups
 
         reference_data.connect_signals()
-        from missions.services import portal_versions as cache_versions
+        from missions.services import portal_versions
 
-        cache_versions.connect_signals()
+        portal_versions.connect_signals()
         protect_wagtail_exports()
         nonce_wagtail_choosers()
 

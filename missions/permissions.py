@@ -59,3 +59,10 @@ def can_see_receipt(user, mission) -> bool:
 def can_see_dossier_documents(user) -> bool:
     """RIB and identity documents: the DEC only."""
     return is_gestionnaire(user)
+
+
+def is_staff_user(user):
+    """Anyone who may open the Wagtail admin."""
+    return user.is_authenticated and (
+        user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+    )

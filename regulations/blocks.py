@@ -65,7 +65,6 @@ class SimulatorBlock(TitledBlockMixin, blocks.StructBlock):
         template = "regulations/blocks/simulator.html"
 
     def get_context(self, value, parent_context=None):
-        from regulations.models import FeeSimulatorPage
         from regulations.simulator import simulator_context
 
         context = super().get_context(value, parent_context)
@@ -73,8 +72,6 @@ class SimulatorBlock(TitledBlockMixin, blocks.StructBlock):
         if value["display"] == SIMULATOR_FORM and request is not None:
             context.update(simulator_context(request))
             context["action"] = request.path
-        else:
-            context["simulator_page"] = FeeSimulatorPage.objects.live().public().first()
         return context
 
 

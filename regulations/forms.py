@@ -10,8 +10,12 @@ from imagin_site.common.uploads import ACCEPT_ATTRIBUTE, validate_supporting_doc
 from missions.enums import Civility
 from missions.models import Commune
 from regulations import services
-from regulations.models import IntervenantRequest
-from regulations.models.requests import APPLICANT_FIELDS, POLYNESIA, is_polynesia
+from regulations.models.requests import (
+    APPLICANT_FIELDS,
+    POLYNESIA,
+    IntervenantRequest,
+    is_polynesia,
+)
 
 CATEGORY_HELP = {
     "autre_administration": "État, Pays, communes, établissements publics...",

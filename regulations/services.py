@@ -14,7 +14,8 @@ from django.utils import timezone
 from imagin_site.common import rate_limits
 from imagin_site.common.rate_limits import client_ip
 from missions.models import Intervenant
-from regulations.models import IntervenantRequest, RequestStatus
+from regulations.admin_urls import url_name
+from regulations.models.requests import IntervenantRequest, RequestStatus
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +131,6 @@ def refuse_request(record, actor, reason):
 
 
 def admin_url(record):
-    from regulations.viewsets import url_name
-
     path = reverse(url_name("inspect"), args=[record.pk])
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 

@@ -1,3 +1,4 @@
+# Long module, one cohesive piece: the public simulator's form, bounds and messages.
 """The public "Simuler mes indemnités" form: a GET form (the result URL can be shared) whose
 facts go to missions.services.simulation, the engine of the états de frais.
 

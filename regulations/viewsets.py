@@ -14,15 +14,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
 from regulations import services
+from regulations.admin_urls import VIEWSET_NAME, url_name
 from regulations.forms import AcceptanceForm, RefusalForm
-from regulations.models import IntervenantRequest
-from regulations.models.requests import APPLICANT_FIELDS
-
-VIEWSET_NAME = "demandes-intervenants"
-
-
-def url_name(view):
-    return f"{VIEWSET_NAME}:{view}"
+from regulations.models.requests import APPLICANT_FIELDS, IntervenantRequest
 
 
 def decision_buttons(record, button_class):

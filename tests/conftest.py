@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from home import site_chrome
 from missions import reference_data
-from missions.backoffice.two_factor import is_staff_user
+from missions.permissions import is_staff_user
 
 
 @pytest.fixture(autouse=True)

@@ -29,32 +29,39 @@ def seed_public_pages(home=None):
 
     home = home or HomePage.objects.get()
     seed_contact_settings(home)
-    documents = {key: seed_document(*spec) for key, spec in content.DOCUMENTS.items()}
+    docs = content.load("documentation")
+    documents = {key: seed_document(**spec) for key, spec in docs["documents"].items()}
 
-    regulations = child(home, RegulationIndexPage, **content.REGULATION_INDEX)
-    for spec in content.REGULATION_PAGES:
-        child(regulations, RegulationPage, **spec)
-    simulator = child(regulations, FeeSimulatorPage, **content.SIMULATOR_PAGE)
-    documentation = child(home, DocumentationIndexPage, **content.documentation_index(documents))
-    for spec in content.documentation_pages(documents):
-        child(documentation, DocumentationPage, **spec)
-    request_page = child(home, IntervenantRequestPage, **content.REQUEST_PAGE)
-    contact = child(home, ContactPage, **content.CONTACT_PAGE)
-    for spec in content.LEGAL_PAGES:
-        child(home, ContentPage, **spec)
-    child(home, SitemapPage, **content.SITEMAP_PAGE)
+    sections = content.load("regulations")
+    regulations = child(home, RegulationIndexPage, **sections["index"])
+    for spec in sections["pages"]:
+        child(regulations, RegulationPage, **content.page(spec))
+    simulator = child(regulations, FeeSimulatorPage, **sections["simulator"])
+    documentation = child(home, DocumentationIndexPage, **content.page(docs["index"], documents))
+    for spec in docs["pages"]:
+        child(documentation, DocumentationPage, **content.page(spec, documents))
+    others = content.load("other_pages")
+    request_page = child(home, IntervenantRequestPage, **others["request"])
+    contact = child(home, ContactPage, **others["contact"])
+    for spec in others["legal"]:
+        child(home, ContentPage, **content.page(spec))
+    child(home, SitemapPage, **others["sitemap"])
 
     if not home.purpose:
-        home.purpose = content.HOME_PURPOSE
-        home.login_help = content.HOME_LOGIN_HELP
+        front = content.load("home")
+        home.purpose = front["purpose"]
+        home.login_help = front["login_help"]
+        by_slug = {page.slug: page for page in regulations.get_children().specific()}
         home.links = content.home_links(
-            documentation=documentation,
-            paid=regulations.get_children().get(slug="se-faire-indemniser"),
-            remuneration=regulations.get_children().get(slug="frais-de-remuneration"),
-            travel=regulations.get_children().get(slug="frais-de-deplacement"),
-            request_page=request_page,
-            contact=contact,
-            simulator=simulator,
+            {
+                "documentation": documentation,
+                "paid": by_slug["se-faire-indemniser"],
+                "remuneration": by_slug["frais-de-remuneration"],
+                "travel": by_slug["frais-de-deplacement"],
+                "request_page": request_page,
+                "contact": contact,
+                "simulator": simulator,
+            }
         )
         home.save_revision().publish()
     return home

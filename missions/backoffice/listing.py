@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import IndexView
 
 from missions.enums import PartNature, PartStatus
@@ -180,3 +181,10 @@ def _with_part_status(queryset, nature, status):
     one filter(): a mission has one part per nature, so it is listed once, and the planner
     can follow the listing's order index and stop after a page."""
     return queryset.filter(etat__parts__nature=nature, etat__parts__status=status)
+
+
+class YesNoColumn(Column):
+    """A boolean as "Oui"/"Non" (Wagtail's columns print True/False)."""
+
+    def get_value(self, instance):
+        return "Oui" if super().get_value(instance) else "Non"

@@ -5,9 +5,8 @@ site history, searches, choosers, listings and their exports, users, pages…) i
 since those list objects of every centre. And a snippet
 chooser needs a permission on its model, for every role."""
 
-from missions.backoffice.two_factor import is_staff_user
 from missions.backoffice.views.base import forbidden
-from missions.permissions import _in_group, is_gestionnaire
+from missions.permissions import _in_group, is_gestionnaire, is_staff_user
 from missions.roles import CHEFS_DE_CENTRE, CHEFS_ETABLISSEMENT
 
 SCOPED_LISTING = {"list", "list_results", "inspect", "history", "history_results"}

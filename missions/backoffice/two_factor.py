@@ -16,19 +16,14 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
+from missions.permissions import is_staff_user
+
 RECOVERY_CODES = 10
 # Wrong codes in a row before the account is locked, like a password lockout: only a
 # gestionnaire or an administrator unlocks it ("Comptes bloqués").
 FAILURE_LIMIT = 10
 TOTP_NAME = "Application d'authentification"
 RECOVERY_NAME = "Codes de secours"
-
-
-def is_staff_user(user):
-    """Anyone who may open the Wagtail admin."""
-    return user.is_authenticated and (
-        user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin")
-    )
 
 
 def pending_totp_device(user):

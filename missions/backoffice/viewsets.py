@@ -2,12 +2,9 @@
 "Tarifs" menus. Missions and états de frais are scoped: a chef de centre sees only those of
 their centres (list, inspect, history), a gestionnaire sees all."""
 
-from django.db import models
-from django.http import Http404
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.snippets.views.snippets import HistoryView, SnippetViewSet, UsageView
-from wagtail.snippets.views.snippets import InspectView as WagtailInspectView
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from missions.backoffice.choosers import (
     CentreChooser,
@@ -20,9 +17,16 @@ from missions.backoffice.listing import (
     FeePartFilterSet,
     MissionFilterSet,
     MissionIndexView,
+    YesNoColumn,
 )
-from missions.backoffice.views.display import LocalInspectMixin
-from missions.backoffice.views.documents import DossierDocumentsMixin
+from missions.backoffice.object_views import (
+    AuditInspectView,
+    DossierInspectView,
+    InspectView,
+    MissionInspectView,
+    ScopedAuditInspectView,
+    ScopedViewSet,
+)
 from missions.backoffice.views.locked import (
     FeePartDeleteView,
     FeePartEditView,
@@ -50,146 +54,10 @@ from missions.models import (
     StatusChange,
     TravelRate,
 )
-from missions.services.fees import part_result
-from missions.services.rulebook import RateBook
 
 # Audit trail (django-simple-history) shown under the fields of an inspect view. Only
 # save()/delete() write records: bulk_create, bulk_update and QuerySet.update() (demo data,
 # bulk import, fee amounts, batch assignment) leave none; see docs/backups.md.
-
-AUDIT_TRAIL_LENGTH = 50
-# Shown with their last four characters only, even to the DEC.
-MASKED_FIELDS = {"iban", "social_security_number"}
-
-
-def _mask(value):
-    return f"•••• {value[-4:]}" if value else ""
-
-
-class AuditTrail:
-    """The last AUDIT_TRAIL_LENGTH history records of an object, newest first, each with
-    its changed fields (old → new). Bounded queries: one for the records and users, one per
-    foreign key that changed, whatever the number of records."""
-
-    def __init__(self, obj):
-        self.model = type(obj)
-        manager = getattr(obj, obj._meta.simple_history_manager_attribute)
-        # One more than shown: the oldest shown record is diffed against it.
-        self.records = list(
-            manager.select_related("history_user").order_by("-history_date", "-history_id")[
-                : AUDIT_TRAIL_LENGTH + 1
-            ]
-        )
-
-    def entries(self):
-        rows = []
-        for record, previous in zip(
-            self.records[:AUDIT_TRAIL_LENGTH], [*self.records[1:], None], strict=False
-        ):
-            changes = []
-            if previous is not None and record.history_type == "~":
-                changes = record.diff_against(previous).changes
-            rows.append({"record": record, "changes": changes, "first_known": previous is None})
-        labels = self._related_labels(change for row in rows for change in row["changes"])
-        for row in rows:
-            row["changes"] = [self._display(change, labels) for change in row["changes"]]
-        return rows
-
-    def _related_labels(self, changes):
-        wanted = {}
-        for change in changes:
-            field = self.model._meta.get_field(change.field)
-            if isinstance(field, models.ForeignKey):
-                ids = wanted.setdefault(field.related_model, set())
-                ids.update(v for v in (change.old, change.new) if v is not None)
-        return {
-            model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(ids).items()}
-            for model, ids in wanted.items()
-        }
-
-    def _display(self, change, labels):
-        field = self.model._meta.get_field(change.field)
-
-        def show(value):
-            if value in (None, ""):
-                return "—"
-            if change.field in MASKED_FIELDS:
-                return _mask(str(value))
-            if isinstance(field, models.ForeignKey):
-                return labels.get(field.related_model, {}).get(value, f"n° {value} (supprimé)")
-            if field.choices:
-                return dict(field.flatchoices).get(value, value)
-            return value
-
-        return {"label": field.verbose_name, "old": show(change.old), "new": show(change.new)}
-
-
-class AuditTrailMixin:
-    """Adds `audit_entries` to an inspect view and renders them after the fields."""
-
-    template_name = "missions/admin/history/inspect.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["audit_entries"] = AuditTrail(self.object).entries()
-        return context
-
-
-class InspectView(LocalInspectMixin, WagtailInspectView):
-    pass
-
-
-class YesNoColumn(Column):
-    """A boolean as "Oui"/"Non" (Wagtail's columns print True/False)."""
-
-    def get_value(self, instance):
-        return "Oui" if super().get_value(instance) else "Non"
-
-
-class AuditInspectView(AuditTrailMixin, InspectView):
-    pass
-
-
-class DossierInspectView(DossierDocumentsMixin, AuditInspectView):
-    pass
-
-
-class ScopedObjectMixin:
-    """Views of one object answer 404 when the object is outside the user's scope."""
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        visible = self.model._default_manager.visible_to(self.request.user)
-        if not visible.filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
-
-
-class ScopedInspectView(ScopedObjectMixin, InspectView):
-    pass
-
-
-class ScopedAuditInspectView(AuditTrailMixin, ScopedInspectView):
-    pass
-
-
-class ScopedHistoryView(ScopedObjectMixin, HistoryView):
-    pass
-
-
-class ScopedUsageView(ScopedObjectMixin, UsageView):
-    pass
-
-
-class ScopedViewSet(SnippetViewSet):
-    index_view_class = BoundedIndexView
-    inspect_view_class = ScopedInspectView
-    history_view_class = ScopedHistoryView
-    usage_view_class = ScopedUsageView
-    copy_view_enabled = False
-
-    def get_queryset(self, request):
-        return self.model._default_manager.visible_to(request.user)
 
 
 # Référentiels
@@ -400,21 +268,6 @@ class DossierViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return DossierFinancier.objects.select_related("intervenant")
-
-
-class MissionInspectView(ScopedAuditInspectView):
-    template_name = "missions/admin/history/mission_inspect.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        etat = getattr(self.object, "etat", None)
-        parts = []
-        if etat is not None:
-            book = RateBook.load()
-            for part in etat.parts.prefetch_related("history__actor").order_by("nature"):
-                parts.append({"part": part, "result": part_result(part, book)})
-        context.update(etat=etat, parts=parts)
-        return context
 
 
 class MissionViewSet(ScopedViewSet):

@@ -1,3 +1,4 @@
+# Long module, one cohesive piece: one import pipeline whose steps share caches.
 """The bulk import, for the resources that write in bulk (`Meta.use_bulk`: missions).
 
 django-import-export spends a dozen method calls, a model instance, a deep copy and a
@@ -30,10 +31,11 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from missions.io.bulk_sql import allocate_pks, copy_rows, update_rows
+from missions.io.cells import FORMULA_ERROR, among, cell_text, is_formula
 from missions.io.import_report import OUTCOMES, SAMPLE_ROWS, RowError
-from missions.io.resource_base import FORMULA_ERROR, LookupWidget, among, cell_text, is_formula
 from missions.io.resource_base import update_reference_index as index_later
-from missions.services import portal_versions as cache_versions
+from missions.io.widgets import LookupWidget
+from missions.services import portal_versions
 
 PROGRESS_EVERY = 1000
 
@@ -56,7 +58,7 @@ def import_rows(resource, headers, rows, report, *, dry_run):
                 model, pks = resource._meta.model, importer.written
                 transaction.on_commit(lambda: index_later(model, pks))
                 # No signal on this path: the portal pages of these rows by hand.
-                cache_versions.bump_rows(model, pks)
+                portal_versions.bump_rows(model, pks)
     except DatabaseError as error:  # e.g. the same rows imported meanwhile by someone else
         report.general_errors.append(database_error_message(error))
 

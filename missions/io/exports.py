@@ -23,8 +23,9 @@ import xlsxwriter
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import FilteredRelation, Q
 
+from imagin_site.common.spreadsheets import FORMULA_TRIGGERS, escape_formula
 from missions.enums import PartNature, PartStatus
-from missions.io.resource_base import FORMULA_TRIGGERS, LookupWidget, TextWidget, escape_formula
+from missions.io.widgets import LookupWidget, TextWidget
 from missions.models.fees import entry_deadline_of
 from missions.models.intervenants import full_name_of
 from missions.money import xpf_to_eur

@@ -20,8 +20,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from missions.io import bulk_import, exports
+from missions.io.cells import cell_text
 from missions.io.import_report import OUTCOMES, SAMPLE_ROWS, ImportReport, RowError
-from missions.io.resource_base import cell_text
 from missions.io.resources import (
     CentreResource,
     EtatDeFraisResource,

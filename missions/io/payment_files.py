@@ -19,6 +19,7 @@ from django.utils import timezone
 from missions.io.payment_formats import FORMATS, payment_file
 from missions.models import PaymentFile, PaymentLine
 from missions.money import mask_iban
+from missions.services import payments
 from missions.services.payments import batch_parts, summary_pdf
 
 PDF = "pdf"
@@ -88,6 +89,17 @@ def seal_batch(batch, generated_at=None):
     batch.sealed_at = generated_at or timezone.now()
     batch.save(update_fields=["sealed_at"])
     return batch
+
+
+def export_batch(batch, *, expected_payment_on, today=None):
+    """Export a draft batch: its status, export time and expected payment date
+    (services.payments.mark_exported), then its lines and files sealed, all or nothing."""
+    with transaction.atomic():
+        exported = payments.mark_exported(
+            batch, expected_payment_on=expected_payment_on, today=today
+        )
+        seal_batch(exported)
+    return exported
 
 
 def stored_file(batch, fmt):

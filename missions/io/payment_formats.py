@@ -6,7 +6,7 @@ neutralised (resource_base)."""
 
 from import_export import fields, resources
 
-from missions.io.resource_base import escape_formula
+from imagin_site.common.spreadsheets import escape_formula
 from missions.models import PaymentLine
 
 FORMATS = {

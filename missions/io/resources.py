@@ -11,19 +11,18 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from import_export import fields, resources
 
+from imagin_site.common.spreadsheets import escape_formula
 from missions.enums import Civility, IntervenantCategory, IntervenantStatus, PartNature
-from missions.io.resource_base import (
+from missions.io.cells import cell_text
+from missions.io.resource_base import ImportResource, column
+from missions.io.widgets import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
     DecimalWidget,
-    ImportResource,
     LookupWidget,
     TextWidget,
     TimeWidget,
-    cell_text,
-    column,
-    escape_formula,
 )
 from missions.models import (
     Activity,
@@ -37,8 +36,8 @@ from missions.models import (
     RateGroup,
     Session,
 )
+from missions.models.locks import lock_reasons
 from missions.money import xpf_to_eur
-from missions.services.locks import lock_reasons
 
 
 class CommuneWidget(LookupWidget):

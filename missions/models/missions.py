@@ -133,7 +133,7 @@ class Mission(models.Model):
         """Refuse to change a locked mission (validated parts or beyond): whatever calls
         save(), a form, an import or a service, what was validated stays as it was."""
         if self.pk is not None and not self._state.adding:
-            from missions.services.locks import check_unlocked  # services import the models
+            from missions.models.locks import check_unlocked
 
             check_unlocked(self)
         super().save(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse, reverse_lazy
 
 from imagin_site.common import rate_limits
-from missions.backoffice.two_factor import is_staff_user
+from missions.permissions import is_staff_user
 from missions.portal.access import current_intervenant
 from missions.portal.forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from missions.portal.mission_views import MissionListView

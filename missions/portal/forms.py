@@ -6,7 +6,6 @@ from dsfr.forms import DsfrBaseForm
 
 from imagin_site.common.forms import BaseForm, BaseModelForm
 from imagin_site.common.uploads import ACCEPT_ATTRIBUTE, validate_supporting_document
-from missions.backoffice.two_factor import is_staff_user
 from missions.durations import parse_duration
 from missions.enums import FARE_MODES, KM_MODES, MealKind, PartNature, TravelMode, Unit
 from missions.models import (
@@ -18,6 +17,7 @@ from missions.models import (
     TravelLeg,
     WorkLine,
 )
+from missions.permissions import is_staff_user
 from missions.services.entry import allowed_dates
 from missions.widgets import DocumentInput
 

@@ -1,5 +1,5 @@
 """The portal's pages ("Mes missions", a mission's page) kept in the shared cache per user,
-intervenant, page and day, under the versions of cache_versions.py.
+intervenant, page and day, under the versions of portal_versions.py.
 
 A page is rendered with a placeholder wherever {% csrf_token %} prints a token, and served
 with the requesting session's token in its place: no token of anybody is stored. What is
@@ -20,7 +20,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from missions.services import portal_versions as cache_versions
+from missions.services import portal_versions
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +65,10 @@ def page(request, intervenant, name, variant, render_page):
     if not _usable(request):
         return served(request, render_page())
     key = _entry_key(request, intervenant, name, variant)
-    keys = cache_versions.version_keys(intervenant.pk)
+    keys = portal_versions.version_keys(intervenant.pk)
     try:
         found = cache.get_many([*keys, key])
-        current = cache_versions.versions(found, keys)
+        current = portal_versions.versions(found, keys)
     except Exception:
         logger.exception("Cache du portail indisponible.")
         return served(request, render_page())

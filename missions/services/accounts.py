@@ -8,7 +8,7 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from missions.models import Intervenant
-from missions.services import portal_versions as cache_versions
+from missions.services import portal_versions
 
 # No 0/O, 1/l/I: the password is read off paper and typed by hand.
 READABLE_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -74,7 +74,7 @@ def issue_first_passwords(intervenants):
         person.must_change_password = True
     User.objects.bulk_update([person.user for person in intervenants], ["password"])
     bulk_update_with_history(intervenants, Intervenant, ["user", "must_change_password"])
-    cache_versions.bump_intervenants(person.pk for person in intervenants)  # no signal above
+    portal_versions.bump_intervenants(person.pk for person in intervenants)  # no signal above
     return passwords
 
 

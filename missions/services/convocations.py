@@ -7,7 +7,7 @@ from simple_history.utils import bulk_update_with_history
 
 from missions.enums import Actor, PartNature, PartStatus
 from missions.models import EtatDeFrais, FeePart, Mission, StatusChange
-from missions.services import portal_versions as cache_versions
+from missions.services import portal_versions
 from missions.services.fees import neighbour_map
 from missions.services.travel_rules import travel_eligibility
 
@@ -75,7 +75,7 @@ def issue_missions(missions, *, user=None, neighbours=None, today=None):
     )
     bulk_update_with_history(pending, Mission, ["issued_at", "issued_by", "convocation_number"])
     # bulk_create/bulk_update send no signal: the new missions' portal pages by hand.
-    cache_versions.bump_intervenants({mission.intervenant_id for mission in pending})
+    portal_versions.bump_intervenants({mission.intervenant_id for mission in pending})
     return fresh
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from missions.enums import EDITABLE_STATUSES, Actor, PartNature
 from missions.models import FeePart
-from missions.services import portal_versions as cache_versions
+from missions.services import portal_versions
 from missions.services.fees import compute_part, recompute_part
 from missions.services.lifecycle import TransitionError, transition
 
@@ -114,7 +114,7 @@ def submit(etat, user, today=None):
             recompute_part(part)
             FeePart.objects.filter(pk=part.pk).update(amounts_frozen_at=frozen_at)
             part.amounts_frozen_at = frozen_at
-            cache_versions.bump_owner_of(part)  # update() sends no signal
+            portal_versions.bump_owner_of(part)  # update() sends no signal
             if part.nature == PartNature.TRAVEL and not _has_lines(part):
                 transition(
                     part,

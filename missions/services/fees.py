@@ -1,3 +1,5 @@
+# Long module, one cohesive piece: the fee engine, every rule of DOMAIN.md §4 with
+# its explanation, read together.
 """Fee computation in XPF (DOMAIN.md §4).
 
 Each line gets an amount rounded half-up to the whole franc, a sentence saying which rule
@@ -32,7 +34,7 @@ from missions.enums import (
 )
 from missions.models import Commune, FeePart, MealLine, NightLine, TravelLeg, WorkLine
 from missions.money import format_xpf, round_franc
-from missions.services import portal_versions as cache_versions
+from missions.services import portal_versions
 from missions.services.rulebook import RateBook
 from missions.services.travel_rules import (
     absence_intervals,
@@ -469,7 +471,7 @@ def recompute_part(part, book=None, *, correction=False):
             model.objects.bulk_update(changed, ["amount", "explanation", "facts"])
     FeePart.objects.filter(pk=part.pk).update(amount=result.total)
     part.amount = result.total
-    cache_versions.bump_owner_of(part)  # update() and bulk_update() send no signal
+    portal_versions.bump_owner_of(part)  # update() and bulk_update() send no signal
     return result
 
 

@@ -25,7 +25,7 @@ from missions.enums import Actor, BatchStatus, PartNature, PartStatus
 from missions.models import FeePart, PaymentBatch
 from missions.models.intervenants import DOSSIER_VALIDITY_MONTHS
 from missions.money import xpf_to_eur
-from missions.services import portal_versions as cache_versions
+from missions.services import portal_versions
 from missions.services.lifecycle import TransitionError, transition
 
 NATURE_LETTERS = {PartNature.REMUNERATION: "R", PartNature.TRAVEL: "D"}
@@ -225,7 +225,7 @@ def _add(batch, part, user):
     if not FeePart.objects.filter(pk=part.pk, batch__isnull=True).update(batch=batch):
         raise PaymentError(f"Impossible d'ajouter {_part_label(part)} : elle est déjà dans un lot.")
     part.status, part.batch = PartStatus.IN_PAYMENT, batch
-    cache_versions.bump_owner_of(part)  # update() sends no signal
+    portal_versions.bump_owner_of(part)  # update() sends no signal
 
 
 def add_part(batch, part, *, user, today=None):
@@ -250,14 +250,15 @@ def remove_part(batch, part, *, user):
         except TransitionError as error:
             raise PaymentError(str(error)) from error
         FeePart.objects.filter(pk=part.pk).update(batch=None, expected_payment_on=None)
-        cache_versions.bump_owner_of(part)  # update() sends no signal
+        portal_versions.bump_owner_of(part)  # update() sends no signal
     part.batch = None
 
 
-def export_batch(batch, *, expected_payment_on, today=None):
+def mark_exported(batch, *, expected_payment_on, today=None):
     """Freeze a draft batch for the paying service: status `exporte`, export time and the
     expected payment date, which its parts show to the intervenants from now on; its payment
-    lines and files are written and sealed (services.sealing)."""
+    lines and files are written and sealed by missions.io.payment_files.export_batch, which
+    calls this in the same transaction."""
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = _lock_draft(batch)
@@ -270,11 +271,7 @@ def export_batch(batch, *, expected_payment_on, today=None):
         locked.expected_payment_on = expected_payment_on
         locked.save(update_fields=["status", "exported_at", "expected_payment_on"])
         FeePart.objects.filter(batch=locked).update(expected_payment_on=expected_payment_on)
-        cache_versions.bump_parts(FeePart.objects.filter(batch=locked))  # no signal above
-        # Imported here: sealing builds its PDF with this module's summary.
-        from missions.io.payment_files import seal_batch
-
-        seal_batch(locked)
+        portal_versions.bump_parts(FeePart.objects.filter(batch=locked))  # no signal above
     return locked
 
 
@@ -298,7 +295,7 @@ def mark_paid(batch, *, paid_on, user, today=None):
             )
         # Saved before the transitions: the "paid" notice reads the date from the part.
         FeePart.objects.filter(batch=locked).update(paid_on=paid_on)
-        cache_versions.bump_parts(FeePart.objects.filter(batch=locked))  # no signal above
+        portal_versions.bump_parts(FeePart.objects.filter(batch=locked))  # no signal above
         for part in locked.parts.order_by("pk"):
             transition(part, "mark_paid", actor=Actor.GESTIONNAIRE, user=user)
         locked.status = BatchStatus.PAID

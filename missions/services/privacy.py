@@ -31,7 +31,7 @@ from missions.models import (
     TravelLeg,
     WorkLine,
 )
-from missions.services import portal_versions as cache_versions
+from missions.services import portal_versions
 from missions.storage import private_storage
 
 ANONYMOUS_LAST_NAME = "ANONYME"
@@ -149,7 +149,7 @@ def _anonymise(intervenant, report, *, dry_run):
 
     for queryset in lines:
         queryset.update(receipt="")
-    cache_versions.bump_intervenants([intervenant.pk])  # update() sends no signal
+    portal_versions.bump_intervenants([intervenant.pk])  # update() sends no signal
     convocations.delete()
     notifications.delete()
     if dossier is not None:

@@ -1,6 +1,7 @@
 """Regulation pages (rates, how to be paid), documentation, and the external-intervenant form."""
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -43,6 +44,14 @@ class RegulationPage(BodyPageMixin, BasePage):
 
     class Meta:
         verbose_name = "Page de réglementation"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # For the simulator block's link; looked up only if a block shows it.
+        context["simulator_page"] = SimpleLazyObject(
+            lambda: FeeSimulatorPage.objects.live().public().first()
+        )
+        return context
 
 
 class FeeSimulatorPage(BasePage):

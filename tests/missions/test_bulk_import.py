@@ -198,7 +198,7 @@ def test_bulk_import__queries_do_not_grow_with_rows(reference):
 
 
 def test_bulk_import__cells_are_cleaned_once_each(reference, monkeypatch):
-    from missions.io.resource_base import DateWidget
+    from missions.io.widgets import DateWidget
 
     calls = []
     clean = DateWidget.clean

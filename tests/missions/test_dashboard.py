@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from missions.backoffice.views import dashboard
+from missions.backoffice.views import dashboard, dashboard_charts
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, EtatDeFrais, FeePart
 from tests.conftest import VerifiedClient
@@ -121,7 +121,7 @@ def test_charts__amounts_by_archipelago_and_activity(session):
                  S.SERVICE_FAIT, 7446, 30000)  # fmt: skip
     with_amounts(MissionFactory(session=session, centre=nuku_hiva), S.REJECTED, 99999, 99999)
 
-    by_archipelago, by_activity = dashboard.charts([session])
+    by_archipelago, by_activity = dashboard_charts.charts([session])
 
     assert [(bar.label, bar.amounts) for bar in by_archipelago.bars] == [
         ("Société", [(R, 22076), (D, 18616)]),

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from home.demo.site import seed_accounts
-from missions.demo import builder as demo
+from missions.demo import seed as demo
 from missions.enums import PartStatus
 from missions.models import Activity, Centre, FeePart, Intervenant, Mission, PaymentBatch, Session
 from missions.services.convocation_runs import mission_problems

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from imagin_site.common.spreadsheets import escape_formula
 from missions.enums import IntervenantCategory, IntervenantStatus, PartNature, PartStatus
 from missions.io.imports import (
     EXPORT_KINDS,
@@ -15,7 +16,6 @@ from missions.io.imports import (
     read_file,
     run_import,
 )
-from missions.io.resource_base import escape_formula
 from missions.io.resources import EtatDeFraisResource
 from missions.models import Activity, EtatDeFrais, FeePart, Mission, RateGroup, Session
 from missions.services.convocations import issue_mission

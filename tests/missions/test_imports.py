@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from missions.enums import IntervenantCategory, PartNature
+from missions.io.cells import FORMULA_ERROR, is_formula
 from missions.io.imports import ImportFileError, read_file, run_import
-from missions.io.resource_base import FORMULA_ERROR, is_formula
 from missions.io.resources import MissionResource
 from missions.models import Activity, Centre, EtatDeFrais, Exam, Intervenant, Mission
 from missions.services.fees import recompute_part

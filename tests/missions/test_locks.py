@@ -10,7 +10,7 @@ from django.urls import reverse
 from missions.enums import PartStatus
 from missions.io.imports import read_file, run_import
 from missions.models import Attestation, Centre, FeePart, Mission
-from missions.services.locks import LockedError, check_unlocked, lock_reason
+from missions.models.locks import LockedError, check_unlocked, lock_reason
 from tests.factories import (
     IntervenantFactory,
     MissionFactory,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from missions.enums import BatchStatus, PartNature, PartStatus
+from missions.io import payment_files
 from missions.io.payment_formats import payment_file
 from missions.models import FeePart, Notification, PaymentBatch, StatusChange
 from missions.services import payments
@@ -56,7 +57,7 @@ def draft_batch(user, nature=R, session=None):
 def exported_batch(user, nature=R, expected=None):
     batch = draft_batch(user, nature)
     expected = expected or TODAY() + datetime.timedelta(days=20)
-    return payments.export_batch(batch, expected_payment_on=expected)
+    return payment_files.export_batch(batch, expected_payment_on=expected)
 
 
 # Selection and refusals
@@ -207,7 +208,7 @@ def test_export__freezes_the_batch_and_tells_the_expected_date(user):
     with pytest.raises(PaymentError, match="il ne peut plus être modifié"):
         payments.add_part(batch, late, user=user)
     with pytest.raises(PaymentError, match="il ne peut plus être modifié"):
-        payments.export_batch(batch, expected_payment_on=expected)
+        payment_files.export_batch(batch, expected_payment_on=expected)
     assert batch.parts.count() == 2
     assert reload(work).status == S.IN_PAYMENT
 
@@ -216,10 +217,10 @@ def test_export__refuses_a_past_date_and_an_empty_batch(user):
     work, _ = controlled_parts()
     batch = draft_batch(user)
     with pytest.raises(PaymentError, match="ne peut pas être passée"):
-        payments.export_batch(batch, expected_payment_on=TODAY() - datetime.timedelta(days=1))
+        payment_files.export_batch(batch, expected_payment_on=TODAY() - datetime.timedelta(days=1))
     payments.remove_part(batch, reload(work), user=user)
     with pytest.raises(PaymentError, match="est vide"):
-        payments.export_batch(batch, expected_payment_on=TODAY())
+        payment_files.export_batch(batch, expected_payment_on=TODAY())
     assert reload(batch).status == BatchStatus.DRAFT
 
 
@@ -339,7 +340,7 @@ def test_mark_paid__only_an_exported_batch_and_not_in_the_future(user):
     batch = draft_batch(user)
     with pytest.raises(PaymentError, match="seul un lot exporté"):
         payments.mark_paid(batch, paid_on=TODAY(), user=user)
-    batch = payments.export_batch(batch, expected_payment_on=TODAY())
+    batch = payment_files.export_batch(batch, expected_payment_on=TODAY())
     with pytest.raises(PaymentError, match="dans le futur"):
         payments.mark_paid(batch, paid_on=TODAY() + datetime.timedelta(days=1), user=user)
     with pytest.raises(PaymentError, match="précède l'export"):

@@ -41,7 +41,7 @@ def batch(user):
     controlled_parts(mission, remuneration=22076)
     draft, _ = payments.create_batch(PartNature.REMUNERATION, user=user)
     expected = timezone.localdate() + datetime.timedelta(days=20)
-    return payments.export_batch(draft, expected_payment_on=expected)
+    return sealing.export_batch(draft, expected_payment_on=expected)
 
 
 def download(client, batch, fmt):

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from imagin_site.common.uploads import MAX_UPLOAD_SIZE
 from missions.enums import PartNature
-from missions.io.resource_base import FORMULA_ERROR
+from missions.io.cells import FORMULA_ERROR
 from missions.models import Centre, DossierFinancier, Intervenant, Mission, TravelLeg
 from missions.services.convocations import issue_mission
 from tests.factories import (

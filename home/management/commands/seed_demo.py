@@ -6,7 +6,7 @@ from django.db import transaction
 from assignment import demo as assignment_demo
 from home.demo import pages as demo_pages
 from home.demo import site as demo
-from missions.demo import builder as missions_demo
+from missions.demo import seed as missions_demo
 
 
 class Command(BaseCommand):

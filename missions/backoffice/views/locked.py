@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from wagtail.snippets.views.snippets import DeleteView, EditView
 
 from missions.enums import BatchStatus
-from missions.services.locks import lock_reason, part_lock_reason
+from missions.models.locks import lock_reason, part_lock_reason
 
 
 class LockedMixin:

@@ -185,7 +185,7 @@ class ExportView(BatchActionView):
         form = ExportForm(self.request.POST)
         if not form.is_valid():
             raise payments.PaymentError(_first_error(form))
-        batch = payments.export_batch(batch, **form.cleaned_data)
+        batch = sealing.export_batch(batch, **form.cleaned_data)
         return (
             f"Lot {batch.number} exporté : il ne peut plus être modifié. Paiement prévu le "
             f"{batch.expected_payment_on:%d/%m/%Y}. Téléchargez le fichier pour le service payeur."

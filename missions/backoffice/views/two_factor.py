@@ -21,6 +21,7 @@ from wagtail.admin.menu import MenuItem
 from imagin_site.common.params import parse_pk
 from missions.backoffice import two_factor
 from missions.backoffice.views.base import forbidden
+from missions.permissions import is_staff_user
 
 TEMPLATES = "missions/two_factor/"
 
@@ -60,7 +61,7 @@ class StaffOnlyMixin:
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('wagtailadmin_login')}?next={request.path}")
-        if not two_factor.is_staff_user(request.user):
+        if not is_staff_user(request.user):
             return forbidden(request, "Réservé aux agents.")
         return super().dispatch(request, *args, **kwargs)
 

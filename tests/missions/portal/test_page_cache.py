@@ -1,4 +1,4 @@
-"""The portal's page cache (missions/portal/page_cache.py, cache_versions.py): what a cached
+"""The portal's page cache (missions/portal/page_cache.py, portal_versions.py): what a cached
 page serves (per-request CSRF token, messages, form errors, ownership), how few queries it
 costs, and the checks that no model and no signal-less write escapes the versions.
 The property test driving random writes is test_page_cache_properties.py."""
@@ -20,7 +20,7 @@ from imagin_site.common import page_cache as public_pages
 from missions.enums import PartNature
 from missions.models import MealLine, TravelLeg, WorkLine
 from missions.portal.page_cache import CSRF_PLACEHOLDER
-from missions.services import portal_versions as cache_versions
+from missions.services import portal_versions
 from tests.factories import commune
 from tests.missions.portal.conftest import issued_mission
 
@@ -165,10 +165,14 @@ def missions_models():
 def test_every_missions_model__classified_for_the_portal_cache():
     """A new model of `missions` must be declared: shown to one intervenant (PERSONAL),
     shown to many (REFERENCE) or not shown (NOT_SHOWN, with the reason)."""
-    lists = (set(cache_versions.PERSONAL), cache_versions.REFERENCE, set(cache_versions.NOT_SHOWN))
+    lists = (
+        set(portal_versions.PERSONAL),
+        portal_versions.REFERENCE,
+        set(portal_versions.NOT_SHOWN),
+    )
     for model in missions_models():
         found = [names for names in lists if model.__name__ in names]
-        assert len(found) == 1, f"{model.__name__}: à classer dans cache_versions.py"
+        assert len(found) == 1, f"{model.__name__}: à classer dans portal_versions.py"
 
 
 def receivers(signal, model):
@@ -179,10 +183,10 @@ def receivers(signal, model):
 def test_every_shown_model__bumps_on_save_and_delete(signal):
     for model in missions_models():
         name = model.__name__
-        if name in cache_versions.PERSONAL:
-            assert cache_versions._personal_changed in receivers(signal, model), name
-        elif name in cache_versions.REFERENCE:
-            assert cache_versions._reference_changed in receivers(signal, model), name
+        if name in portal_versions.PERSONAL:
+            assert portal_versions._personal_changed in receivers(signal, model), name
+        elif name in portal_versions.REFERENCE:
+            assert portal_versions._reference_changed in receivers(signal, model), name
 
 
 def tables_read(client, url):
@@ -208,8 +212,8 @@ def test_every_table_a_portal_page_reads__renews_a_version(client, alice, missio
             continue
         bumped = receivers(post_save, model)
         assert (
-            cache_versions._personal_changed in bumped
-            or cache_versions._reference_changed in bumped
+            portal_versions._personal_changed in bumped
+            or portal_versions._reference_changed in bumped
             or public_pages.invalidate in bumped
         ), f"{table} : aucune version du cache du portail n'est renouvelée par ses écritures"
 
@@ -232,6 +236,8 @@ NOT_ON_PORTAL_PAGES = {
     "assignment/services/proposals.py": "assignment proposals",
     "assignment/admin_views.py": "pinning a proposal",
     "regulations/models/requests.py": "reference of a public request",
+    "missions/demo/builder.py": "demo data: its caller, missions/demo/seed.py, renews",
+    "missions/demo/accounts.py": "demo data: its caller, missions/demo/seed.py, renews",
     "assignment/demo.py": "demo needs, competences and unavailability: none is on a cached "
     "portal page (the unavailability page is rendered each time)",
 }
@@ -247,6 +253,6 @@ def test_every_signal_less_write__renews_the_portal_versions():
             text = path.read_text(encoding="utf-8")
             if not SIGNAL_LESS_WRITE.search(text) or relative in NOT_ON_PORTAL_PAGES:
                 continue
-            if "cache_versions" not in text:
+            if "portal_versions" not in text:
                 unexplained.append(relative)
     assert unexplained == [], "écritures sans signal ni renouvellement du cache du portail"

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.enums import PartNature
+from missions.io import payment_files
 from missions.services import payments
 from tests.factories import controlled_parts, gestionnaire
 
@@ -15,7 +16,7 @@ def test_timeline__payment_shown_once_with_its_batch(client):
     work, _ = controlled_parts()
     dec = gestionnaire()
     batch, _ = payments.create_batch(PartNature.REMUNERATION, user=dec)
-    batch = payments.export_batch(batch, expected_payment_on=timezone.localdate())
+    batch = payment_files.export_batch(batch, expected_payment_on=timezone.localdate())
     payments.mark_paid(batch, paid_on=timezone.localdate(), user=dec)
     mission = work.etat.mission
     client.force_login(mission.intervenant.user)

@@ -6,8 +6,9 @@ record who, when and why.
 
 `lock_reason` says why in French; `check_unlocked` raises `LockedError` with it."""
 
+from django.apps import apps
+
 from missions.enums import LOCKED_STATUSES
-from missions.models import FeePart
 
 CORRECTION_HINT = (
     "Pour corriger, renvoyez le dossier pour correction, annulez-le ou rouvrez la saisie "
@@ -32,9 +33,12 @@ def _reason(mission_label, parts):
 def locked_parts(mission_ids):
     """{mission id: [locked parts]} for the given missions, in one query."""
     found = {}
-    parts = FeePart.objects.filter(
-        etat__mission_id__in=list(mission_ids), status__in=LOCKED_STATUSES
-    ).select_related("etat__mission__intervenant", "etat__mission__activity")
+    # By name: Mission.save() calls this module, so it cannot import the models.
+    parts = (
+        apps.get_model("missions", "FeePart")
+        .objects.filter(etat__mission_id__in=list(mission_ids), status__in=LOCKED_STATUSES)
+        .select_related("etat__mission__intervenant", "etat__mission__activity")
+    )
     for part in parts.order_by("-nature"):
         found.setdefault(part.etat.mission_id, []).append(part)
     return found
