@@ -18,7 +18,8 @@ from assignment.models import (
     SchoolHead,
     Unavailability,
 )
-from missions.demo.builder import DEMO_SESSION_MARK, EPREUVES
+from missions.demo.tables import EPREUVES
+from missions.demo.timeline import DEMO_SESSION_MARK
 from missions.models import Activity, Centre, Exam, Intervenant, Session
 
 CHEF_ETABLISSEMENT = "chef.etablissement"

@@ -11,7 +11,7 @@ from assignment import demo
 from assignment.models import Need, Proposal, SchoolHead
 from assignment.services import proposals
 from home.demo.site import seed_accounts
-from missions.demo import builder as missions_demo
+from missions.demo import seed as missions_demo
 from missions.models import Session
 
 pytestmark = pytest.mark.django_db

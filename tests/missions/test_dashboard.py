@@ -131,7 +131,9 @@ def test_charts__amounts_by_archipelago_and_activity(session):
         "Correction de copies": 40692, "Interrogation orale": 37446}  # fmt: skip
     # The longest bar fills the plotting width; the others are to scale.
     widths = [sum(s.width for s in bar.segments) for bar in by_archipelago.bars]
-    assert widths[0] == pytest.approx(dashboard.CHART_WIDTH - dashboard.CHART_VALUE_SPACE, abs=0.2)
+    assert widths[0] == pytest.approx(
+        dashboard_charts.CHART_WIDTH - dashboard_charts.CHART_VALUE_SPACE, abs=0.2
+    )
     assert widths[1] == pytest.approx(widths[0] * 37446 / 40692, abs=0.2)
 
 

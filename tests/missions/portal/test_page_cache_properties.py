@@ -27,7 +27,7 @@ from home import site_chrome
 from home.models import ContactSettings, ContentPage
 from missions import reference_data
 from missions.enums import Actor, PartNature, PartStatus
-from missions.io import imports
+from missions.io import imports, payment_files
 from missions.models import (
     Activity,
     Archipelago,
@@ -45,9 +45,9 @@ from missions.models import (
     TravelLeg,
     WorkLine,
 )
+from missions.models.locks import LockedError
 from missions.services import attestation, entry, fees, lifecycle, payments
 from missions.services.convocations import issue_missions
-from missions.services.locks import LockedError
 from tests.factories import (
     CentreFactory,
     IntervenantFactory,
@@ -261,7 +261,7 @@ def remove_from_batch(w, draw):
 def export_batch(w, draw):
     if found := batch("brouillon"):
         days = draw(st.integers(0, 40))
-        payments.export_batch(
+        payment_files.export_batch(
             found, expected_payment_on=TODAY + datetime.timedelta(days), today=TODAY
         )
 
