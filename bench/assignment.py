@@ -88,7 +88,7 @@ def build(needs_count, people_count, rng):
         home = rng.choice(local)
         people.append(
             Intervenant(
-                identifier=f"BA{index:06d}",
+                identifier=f"BF{index:06d}",  # BA000001 is the atoll bench's
                 civility="Mme" if index % 2 else "M.",
                 last_name=f"Bench{index}",
                 first_name="Test",

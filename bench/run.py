@@ -194,14 +194,15 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL must point at PostgreSQL (use scripts/with_postgres.sh).")
     django.setup()
-    from bench import atoll, redis_backend, targets
+    from bench import atoll, redis_backend
     from bench import config as config_module
     from bench import machine as machine_module
+    from bench import targets as earlier
     from bench.assignment import summary as assignment_summary
     from bench.report import table
 
     started = time.perf_counter()
-    previous_floor = targets.previous_floor(ROOT / "docs" / "benchmarks.md")
+    previous_floor = earlier.previous_floor(ROOT / "docs" / "benchmarks.md")
     config = config_module.load()
     log(f"config: {config}")
     counts, dataset_seconds = prepare(config)
@@ -218,11 +219,13 @@ def main():
         [sys.executable, "-m", "bench.assignment"], cwd=ROOT, capture_output=True, text=True
     )
     log(f"assignment: {(assignment.stdout.strip().splitlines() or ['échec'])[-1]}")
+    if assignment.returncode:
+        log(f"assignment stderr: {assignment.stderr.strip()[-1500:]}")
     text = table(pages, bulk)
     text += "\n\n" + assignment_summary(assignment.stdout)
     total = time.perf_counter() - started
-    machine["Floor of this run"] = targets.floor_check(pages, previous_floor)
-    text += "\n\n### Earlier targets (no regression)\n\n" + targets.earlier_targets(
+    machine["Floor of this run"] = earlier.floor_check(pages, previous_floor)
+    text += "\n\n### Earlier targets (no regression)\n\n" + earlier.earlier_targets(
         pages, bulk, total
     )
     log(f"floor: {machine['Floor of this run']}")
