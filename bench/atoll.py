@@ -12,23 +12,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from bench.config import BENCH_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
+
 USERNAME = "bench.atoll"
 IDENTIFIER = "BA000001"
 PASSWORD = BENCH_PASSWORD
 EPREUVE = "Atoll"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 TIMEOUT_MS = 120_000
 
 
@@ -353,9 +345,7 @@ def run(config=None, log=print):
     pages, tasks = {}, {}
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             state = storage_after_login(browser, base)
             urls = {**data["public"], "espace : connexion": "/espace/connexion/",
                     **data["portal"]}  # fmt: skip

@@ -189,8 +189,7 @@ DEC_NOTIFICATION_EMAIL = env("DEC_NOTIFICATION_EMAIL", "dec@ac-polynesie.pf")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Public pages served to anonymous visitors from the cache (imagin_site/common/page_cache.py):
-# every edit
-# invalidates them at once; this bounds the life of a copy anyway.
+# every edit invalidates them at once; this bounds the life of a copy anyway.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 # The portal's pages, per intervenant (missions/portal/page_cache.py): every write renews
 # their versions; this bounds the life of a copy anyway. 0 turns the cache off.
@@ -230,8 +229,8 @@ STAFF_TWO_FACTOR_REQUIRED = True
 OTP_TOTP_ISSUER = "IMAG'IN Polynésie"
 
 # Sessions end after 30 minutes without a request (shared computers in schools); an active
-# session is saved again at most once a minute (imagin_site/middleware/session_activity.py), not
-# every request.
+# session is saved again at most once a minute
+# (imagin_site/middleware/session_activity.py), not every request.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True

@@ -10,8 +10,7 @@ rendered and served only while they are all unchanged:
   batches, whatever many intervenants' pages show at once;
 - the reference-data version (missions/reference_data.py) and the public pages' content
   generation (imagin_site/common/page_cache.py: menus, contact settings in the footer), each
-  renewed by
-  its own module.
+  renewed by its own module.
 
 All of them live in the shared cache, so every app server agrees. A write renews a version
 at once (the writing request's next read, inside its transaction, renders afresh) and again

@@ -7,17 +7,8 @@ from playwright.sync_api import sync_playwright
 # Sync Playwright runs an event loop in this thread; Django must still let the ORM run.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 

@@ -1,6 +1,6 @@
 """Text responses compressed (imagin_site/middleware/compression.py) and answered 304 when
-unchanged, public
-page cache included; pages showing a long-lived secret and binary files left alone."""
+unchanged, public page cache included; pages showing a long-lived secret and binary files left
+alone."""
 
 import gzip
 

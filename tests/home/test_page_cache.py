@@ -1,6 +1,5 @@
 """The page cache of the public site (imagin_site/common/page_cache.py): what is served from it,
-what never
-is, and that every kind of edit shows at the next anonymous request."""
+what never is, and that every kind of edit shows at the next anonymous request."""
 
 import datetime
 import io

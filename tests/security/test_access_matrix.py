@@ -98,9 +98,8 @@ def staff_screen(chef=FORBIDDEN, editor=FORBIDDEN, gestionnaire_=OK, chef_etab=F
 
 def snippet(chef=FORBIDDEN, editor=ADMIN_HOME, gestionnaire_=OK):
     """A Wagtail view: closed to a chef de centre unless built for their scope
-    (missions.backoffice.scoped_access), and to a chef d'établissement (their screen is their only
-    one);
-    refused by Wagtail to an editor without the permission."""
+    (missions.backoffice.scoped_access), and to a chef d'établissement (their screen is their
+    only one); refused by Wagtail to an editor without the permission."""
     return staff_screen(chef=chef, editor=editor, gestionnaire_=gestionnaire_)
 
 
