@@ -29,6 +29,11 @@ from missions.models import (
     WorkLine,
 )
 
+# The personal password tests choose: far enough, for Django's similarity check, from every
+# name, username and address the factories give (Teriitehau<n>, user<n>, PF<6 digits>...),
+# whatever sequence numbers a test happens to get (tests/test_factories.py checks it).
+NEW_PASSWORD = "Tiare-en-fleur-2026"
+
 
 def commune(name):
     return Commune.objects.get(name=name)

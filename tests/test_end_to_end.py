@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from missions.enums import PartNature, PartStatus
 from missions.models import ConvocationRun, FeePart, Mission
 from tests.factories import (
+    NEW_PASSWORD,
     CentreFactory,
     IntervenantFactory,
     SessionFactory,
@@ -75,8 +76,8 @@ def test_from_import_to_payment_date(client, django_capture_on_commit_callbacks)
     login = portal.post(reverse("portal:login"), {"username": identifier, "password": password})
     assert login.status_code == 302, login.content.decode()[:2000]
     changed = portal.post(reverse("portal:password_change"), {
-        "old_password": password, "new_password1": "Tiare-Tahiti-2026",
-        "new_password2": "Tiare-Tahiti-2026"})  # fmt: skip
+        "old_password": password, "new_password1": NEW_PASSWORD,
+        "new_password2": NEW_PASSWORD})  # fmt: skip
     assert changed.status_code == 302, changed.content.decode()[:2000]
     added = portal.post(reverse("portal:add_line", args=[mission.pk, "travail"]),
                         {"travail-date": day.isoformat(), "travail-quantity": "37"})  # fmt: skip

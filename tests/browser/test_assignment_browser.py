@@ -14,6 +14,7 @@ from missions.services.accounts import issue_first_password
 from tests.assignment.factories import CompetenceFactory, NeedFactory
 from tests.browser.test_staff_payments_browser import tall_screenshot
 from tests.factories import (
+    NEW_PASSWORD,
     CentreFactory,
     DossierFactory,
     IntervenantFactory,
@@ -30,7 +31,6 @@ pytestmark = [
 ]
 
 PASSWORD = "motdepasse-de-test"  # UserFactory's
-NEW_PASSWORD = "Un-nouveau-mot-de-passe-2026"
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.utils import timezone
 from missions.services.accounts import issue_first_password
 from missions.services.convocations import issue_mission
 from tests.factories import (
+    NEW_PASSWORD,
     DossierFactory,
     IntervenantFactory,
     MissionFactory,
@@ -24,7 +25,6 @@ pytestmark = [
 ]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-NEW_PASSWORD = "Hinano-corrige-2026"
 BLOCKING = {"serious", "critical"}
 
 

@@ -1,5 +1,8 @@
 """Dates and times read in Tahiti time on every staff screen (issue 14): 02:26 UTC on
-1 December is 16:26 on 30 November in Papeete."""
+1 December is 16:26 on 30 November in Papeete.
+
+The moment is in a year gone by: the pages also show times of today (the audit trail of the
+rows the test creates), and the UTC reading must not be a date the test can run on."""
 
 import datetime
 
@@ -9,15 +12,16 @@ from django.urls import reverse
 from missions.models import ConvocationRun, Mission
 from tests.factories import DossierFactory, MissionFactory, SessionFactory, gestionnaire
 
-UTC_MOMENT = datetime.datetime(2026, 12, 1, 2, 26, tzinfo=datetime.UTC)
-LOCAL = "30/11/2026 16:26"
+UTC_MOMENT = datetime.datetime(2025, 12, 1, 2, 26, tzinfo=datetime.UTC)
+LOCAL = "30/11/2025 16:26"
 
 pytestmark = pytest.mark.django_db
 
 
 def assert_local(html):
     assert LOCAL in html
-    for utc_text in ("02:26", "01/12/2026", "1 décembre 2026"):
+    # With its date: a bare "02:26" would also match a time of today.
+    for utc_text in ("2025 02:26", "2025 à 02:26", "01/12/2025", "1 décembre 2025"):
         assert utc_text not in html
 
 

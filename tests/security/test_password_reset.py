@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from missions.portal.auth_views import RESETS_PER_ADDRESS, RESETS_PER_CLIENT
-from tests.factories import IntervenantFactory, UserFactory, gestionnaire
+from tests.factories import NEW_PASSWORD, IntervenantFactory, UserFactory, gestionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_staff_link_from_the_admin_flow__is_not_valid_on_the_portal(client):
     assert "set-password" not in page.request["PATH_INFO"]
     response = client.post(
         page.request["PATH_INFO"],
-        {"new_password1": "Un-nouveau-mot-2026", "new_password2": "Un-nouveau-mot-2026"},
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert response.status_code == 200
     staff.refresh_from_db()

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from missions.services.accounts import issue_first_password
-from tests.factories import IntervenantFactory
+from tests.factories import NEW_PASSWORD, IntervenantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,8 @@ def test_first_login__forces_a_personal_password_before_anything_else(client, co
         assert client.get(url)["Location"] == reverse("portal:password_change")
     response = client.post(reverse("portal:password_change"), {
         "old_password": password,
-        "new_password1": "Tiare-en-fleur-2026",
-        "new_password2": "Tiare-en-fleur-2026",
+        "new_password1": NEW_PASSWORD,
+        "new_password2": NEW_PASSWORD,
     })  # fmt: skip
     assert response.status_code == 302
     person.refresh_from_db()
@@ -159,10 +159,10 @@ def test_login__with_the_identifier_whatever_the_account_username(client, typed)
     created before the portal) still logs in with the convocation's identifier."""
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_user("ancien-compte", password="Tiare-en-fleur-2026")
+    user = get_user_model().objects.create_user("ancien-compte", password=NEW_PASSWORD)
     person = IntervenantFactory(user=user, identifier="PF000123")
     text = typed.format(id=person.identifier, lower=person.identifier.lower())
-    response = login(client, text, "Tiare-en-fleur-2026")
+    response = login(client, text, NEW_PASSWORD)
     assert "<h1>Mes missions</h1>" in response.content.decode(), response.content.decode()[:2000]
     assert client.get(reverse("portal:missions")).status_code == 200
 
@@ -170,7 +170,7 @@ def test_login__with_the_identifier_whatever_the_account_username(client, typed)
 def test_login__a_wrong_password_with_the_identifier_is_refused(client):
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_user("ancien-compte", password="Tiare-en-fleur-2026")
+    user = get_user_model().objects.create_user("ancien-compte", password=NEW_PASSWORD)
     IntervenantFactory(user=user, identifier="PF000124")
     response = login(client, "PF000124", "mauvais-mot-de-passe")
     assert response.status_code == 200
