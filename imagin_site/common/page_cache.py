@@ -13,6 +13,7 @@ asked with a session or messages cookie (logged-in users, flash messages).
 
 import hashlib
 import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -23,7 +24,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, set_response_etag
+
+from imagin_site.common.process_memo import PageMemo
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,9 @@ GENERATION_KEY = "pagecache:generation"
 # the cache, and the site has one language.
 HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"}
 UNCACHEABLE_CONTROL = {"private", "no-cache", "no-store"}
+# Pages this process served lately, kept in its memory under their generation: a hit then
+# reads only the generation from the shared cache, not the page (read, unzipped, unpickled).
+_local_pages = PageMemo(max_bytes=16 * 1024 * 1024)
 
 
 def _page_key(request):
@@ -90,11 +96,16 @@ def fetch(request):
     is where `store` puts a fresh rendering: a change or midnight during the rendering then
     leaves it unused."""
     key = _page_key(request)
-    found = cache.get_many([GENERATION_KEY, key])
-    slot = (key, found.get(GENERATION_KEY) or _new_generation())
-    entry = found.get(key)
-    if entry is None or entry["generation"] != slot[1]:
-        return slot, None
+    current = cache.get(GENERATION_KEY) or _new_generation()
+    slot = (key, current)
+    entry = _local_pages.get(key, current)
+    if entry is None:
+        entry = cache.get(key)
+        if not isinstance(entry, dict) or entry.get("generation") != current:
+            return slot, None
+        # Kept here no longer than in the shared cache.
+        seconds = entry.get("expires", 0) - time.time()
+        _local_pages.put(key, current, entry, len(entry["content"]), seconds)
     response = HttpResponse(entry["content"])
     for header, value in entry["headers"]:
         response[header] = value
@@ -103,12 +114,17 @@ def fetch(request):
 
 def store(slot, response):
     key, generation = slot
+    # Computed once here rather than by ConditionalGetMiddleware at every hit.
+    if not response.has_header("ETag"):
+        set_response_etag(response)
     entry = {
         "generation": generation,
+        "expires": time.time() + settings.PAGE_CACHE_SECONDS,
         "content": response.content,
         "headers": list(response.items()),
     }
     cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    _local_pages.put(key, generation, entry, len(entry["content"]), settings.PAGE_CACHE_SECONDS)
 
 
 def _bump():

@@ -2,6 +2,10 @@
 version lives in the cache every process reads (Redis or files in production), so one
 process's edit makes every other reload at its next use."""
 
+import threading
+import time
+from collections import OrderedDict
+
 
 class VersionedMemo:
     def __init__(self, version):
@@ -20,3 +24,48 @@ class VersionedMemo:
 
     def clear(self):
         self._kept.clear()
+
+
+class PageMemo:
+    """Rendered pages a process keeps in memory, each under the version it was stored with:
+    a hit then costs the read of the (small) shared version instead of reading and unpacking
+    the page from the shared cache. The caller compares versions; this only keeps entries,
+    for `seconds` at most and within `max_bytes` (least recently used go first)."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self._entries = OrderedDict()  # key -> (version, expires, size, value)
+        self._bytes = 0
+        self._lock = threading.Lock()  # runserver and threaded workers share a process
+
+    def get(self, key, version):
+        """The value kept under `key` for `version`, or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] != version or entry[1] <= time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry[3]
+
+    def put(self, key, version, value, size, seconds):
+        if size > self.max_bytes // 4 or seconds <= 0:
+            return  # one page must not push out most of the others
+        with self._lock:
+            self._drop(key)
+            self._entries[key] = (version, time.monotonic() + seconds, size, value)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key):
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[2]

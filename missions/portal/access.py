@@ -3,7 +3,6 @@ lines and files; any other id answers 404."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 
@@ -41,8 +40,3 @@ class IntervenantRequiredMixin(LoginRequiredMixin):
         return get_object_or_404(
             queryset.issued().for_intervenant(self.intervenant).select_related("etat"), pk=pk
         )
-
-    def check_owns_mission(self, pk):
-        """404 unless `pk` is one of the intervenant's issued missions (one small query)."""
-        if not Mission.objects.issued().for_intervenant(self.intervenant).filter(pk=pk).exists():
-            raise Http404("Aucune mission ne correspond.")

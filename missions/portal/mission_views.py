@@ -92,7 +92,8 @@ class MissionDetailView(IntervenantRequiredMixin, TemplateView):
     template_name = "missions/portal/mission_detail.html"
 
     def get(self, request, pk):
-        self.check_owns_mission(pk)  # before anything is served, cached or not
+        # Ownership: own_mission() in get_context_data, at every rendering; see page_cache.page
+        # for why a stored copy may be served without asking the database again.
         return page_cache.page(
             request,
             self.intervenant,

@@ -11,6 +11,7 @@ pages use no CSP nonce (imagin_site/middleware/csp.py).
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -20,6 +21,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from imagin_site.common.process_memo import PageMemo
 from missions.services import portal_versions
 
 logger = logging.getLogger(__name__)
@@ -28,7 +30,10 @@ logger = logging.getLogger(__name__)
 CSRF_PLACEHOLDER = "portal-cache-csrf-placeholder"
 # In the keys: a deployment that changes what an entry holds starts from new keys, whatever
 # the shared cache still keeps from the previous release.
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
+# Pages this process served lately, in its memory under their versions: a hit then reads the
+# versions from the shared cache, not the page.
+_local_pages = PageMemo(max_bytes=32 * 1024 * 1024)
 
 
 def render(template_name, context, request):
@@ -61,24 +66,39 @@ def page(request, intervenant, name, variant, render_page):
     """The response for this intervenant's page `name` (with `variant`: a mission, the
     filters): from the cache when no version it depends on changed since it was stored,
     else `render_page()` (HTML with placeholders, see `render`), stored for the next time.
-    The caller has checked that the user may see it."""
+    `render_page` must check that the user may see the page (404 otherwise): a stored copy
+    exists only if that check passed, and is served only under the versions it was rendered
+    with, which every change of what it shows, its owner included, renews."""
     if not _usable(request):
         return served(request, render_page())
     key = _entry_key(request, intervenant, name, variant)
     keys = portal_versions.version_keys(intervenant.pk)
     try:
-        found = cache.get_many([*keys, key])
-        current = portal_versions.versions(found, keys)
+        current = portal_versions.versions(cache.get_many(keys), keys)
+        html = _local_pages.get(key, current)
+        if html is None:
+            html = _shared_copy(key, current)
     except Exception:
         logger.exception("Cache du portail indisponible.")
         return served(request, render_page())
-    entry = found.get(key)  # (versions, html)
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == current:
-        return served(request, entry[1])
+    if html is not None:
+        return served(request, html)
     html = render_page()
     try:
         # Under the versions read *before* rendering: a write meanwhile leaves it unused.
-        cache.set(key, (current, html), settings.PORTAL_CACHE_SECONDS)
+        expires = time.time() + settings.PORTAL_CACHE_SECONDS
+        cache.set(key, (current, html, expires), settings.PORTAL_CACHE_SECONDS)
+        _local_pages.put(key, current, html, len(html), settings.PORTAL_CACHE_SECONDS)
     except Exception:
         logger.exception("Cache du portail : enregistrement impossible.")
     return served(request, html)
+
+
+def _shared_copy(key, current):
+    """The page stored under `key` by any process for these versions, or None; kept in this
+    process's memory too, no longer than in the shared cache."""
+    entry = cache.get(key)  # (versions, html, expires)
+    if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == current):
+        return None
+    _local_pages.put(key, current, entry[1], len(entry[1]), entry[2] - time.time())
+    return entry[1]

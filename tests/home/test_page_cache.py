@@ -72,6 +72,33 @@ def test_public_pages__the_second_anonymous_request_runs_no_query(
         assert second.content == first.content, url
 
 
+def test_hit__from_this_process_memory_under_the_shared_generation(
+    client, public_site, monkeypatch
+):
+    """A hit reads only the generation from the shared cache; a generation renewed by
+    another app server (a publish there) makes this process render the page again."""
+    client.get("/")
+    read = []
+    original_get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **kw: read.append(key) or original_get(key, *a, **kw)
+    )
+    assert client.get("/").status_code == 200
+    assert read == [page_cache.GENERATION_KEY]
+    HomePage.objects.filter(pk=HomePage.objects.get().pk).update(title="Accueil (autre serveur)")
+    cache.set(page_cache.GENERATION_KEY, "renewed-by-another-process", None)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert len(queries) > 0  # rendered again, not served from memory
+
+
+def test_hit__carries_an_etag_computed_once(client, public_site):
+    first = client.get("/")
+    second = client.get("/")
+    assert first["ETag"] == second["ETag"]
+    assert client.get("/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
 def test_hit_and_miss__carry_the_same_headers(client, public_site, settings):
     settings.SECURE_HSTS_SECONDS = 3600
     url = RegulationPage.objects.live().first().url
