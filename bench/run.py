@@ -43,8 +43,13 @@ def targets():
     from bench import dataset
     from bench.config import BENCH_USERNAME
     from bench.cookies import session_cookie
+    from home.models import ContactPage
     from missions.models import Mission, Session
-    from regulations.models.pages import RegulationPage
+    from regulations.models.pages import (
+        DocumentationPage,
+        IntervenantRequestPage,
+        RegulationPage,
+    )
 
     User = get_user_model()
     person = User.objects.get(username=BENCH_USERNAME)
@@ -60,6 +65,15 @@ def targets():
         ("floor (/bench/floor/)", "/bench/floor/", ""),
         ("home", "/", ""),
         (f"regulation ({regulation.url})", regulation.url, ""),
+        *[
+            (f"{label} ({page.url})", page.url, "")
+            for label, model in [
+                ("documentation", DocumentationPage),
+                ("contact", ContactPage),
+                ("request form", IntervenantRequestPage),
+            ]
+            if (page := model.objects.live().order_by("pk").first())
+        ],
         ("portal: my missions (15)", "/espace/", portal),
         ("portal: mission page", f"/espace/missions/{mission.pk}/", portal),
         (
@@ -87,7 +101,7 @@ def explain_listings():
     cookie = session_cookie(gestionnaire, dataset.otp_device(gestionnaire))
     rows = explain.explain_listings(cookie, ids)
     log(f"EXPLAIN of {len(rows)} staff listings done")
-    return explain.table(rows)
+    return rows
 
 
 def load_pages(config, urls):
@@ -194,7 +208,7 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL must point at PostgreSQL (use scripts/with_postgres.sh).")
     django.setup()
-    from bench import atoll, redis_backend
+    from bench import atoll, explain, goals, redis_backend
     from bench import config as config_module
     from bench import machine as machine_module
     from bench import targets as earlier
@@ -208,7 +222,8 @@ def main():
     counts, dataset_seconds = prepare(config)
     machine = machine_module.describe()
     urls = targets()
-    plans = explain_listings()
+    staff_rows = explain_listings()
+    plans = explain.table(staff_rows)
     pages = load_pages(config, urls)
     # The same floor, home and portal list with Redis as cache and session backend.
     pages += redis_backend.load_pages(config, urls, log)
@@ -221,7 +236,8 @@ def main():
     log(f"assignment: {(assignment.stdout.strip().splitlines() or ['échec'])[-1]}")
     if assignment.returncode:
         log(f"assignment stderr: {assignment.stderr.strip()[-1500:]}")
-    text = table(pages, bulk)
+    text = "### Goals of this round (issue 15)\n\n" + goals.table(pages, staff_rows)
+    text += "\n\n" + table(pages, bulk)
     text += "\n\n" + assignment_summary(assignment.stdout)
     total = time.perf_counter() - started
     machine["Floor of this run"] = earlier.floor_check(pages, previous_floor)

@@ -15,14 +15,14 @@ def main(argv):
 
     django.setup()
     from bench import config as config_module
-    from bench import run
+    from bench import explain, run
 
     if "--build" in argv:
         run.prepare(config_module.load())
     started = time.perf_counter()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"Load average at start: {load}")
-    print(run.explain_listings())
+    print(explain.table(run.explain_listings()))
     print(f"in {time.perf_counter() - started:.0f} s")
 
 

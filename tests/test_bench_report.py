@@ -144,3 +144,36 @@ def test_floor_check__flags_a_floor_far_from_usual(tmp_path):
     report.write_text("## Results\n\n" + table(*_run(floor=1234.0)), encoding="utf-8")
     assert previous_floor(report) == 1234
     assert "previous report 1 234" in floor_check(pages, previous_floor(report))
+
+
+def test_goals_of_the_round__each_page_against_its_floor_and_the_staff_screens():
+    from bench.goals import table as goals_table
+
+    def page(rps, errors=0):
+        return {"rps": rps, "p50": 1.0, "p99": 2.0, "errors": errors}
+
+    pages = [
+        ("floor (/bench/floor/)", page(1000.0)),
+        ("home", page(950.0)),
+        ("regulation (/reglementation/x/)", page(899.0)),
+        ("documentation (/documentation/)", page(920.0)),
+        ("contact (/contact/)", page(930.0)),
+        ("request form (/demande/)", page(0, errors=500)),
+        ("portal: my missions (15)", page(200.0)),
+        ("portal: mission page", page(149.0)),
+        ("admin missions, filtered by session", page(25.0)),
+        ("floor (/bench/floor/) — Redis cache + sessions", page(800.0)),
+    ]
+    staff = [
+        {"label": "missions, search", "status": 200, "page_ms": 151.0},
+        {"label": "service fait", "status": 200, "page_ms": 90.0},
+    ]
+    text = goals_table(pages, staff)
+    assert "| home ≥ 90% of floor | 95.0 % | met |" in text
+    assert "| regulation (/reglementation/x/) ≥ 90% of floor | 89.9 % | **not met** |" in text
+    assert "| request form (/demande/) ≥ 90% of floor | not measured | **not met** |" in text
+    assert "| portal: mission page ≥ 15% of floor | 14.9 % | **not met** |" in text
+    assert "| admin missions, filtered by session ≥ 2% of floor | 2.5 % | met |" in text
+    assert "1 of 2 (slowest: missions, search, 151 ms) | **not met** |" in text
+    assert "| a line with Redis as cache and session backend | 1 page(s) | met |" in text
+    assert "Goals of this round met in this run: 6 of 10" in text

@@ -7,12 +7,14 @@ the change landed. The local date is part of the key, so a rate valid from tomor
 tomorrow; PAGE_CACHE_SECONDS bounds the life of a copy whatever happens.
 
 What is never stored: anything but a 200 to a GET without a query string, a response that sets a
-cookie (CSRF forms), one marked private or no-store, one that used a CSP nonce, and anything
-asked with a session or messages cookie (logged-in users, flash messages).
+cookie other than CSRF's, one marked private or no-store, one that used a CSP nonce, and
+anything asked with a session or messages cookie (logged-in users, flash messages). A form
+page (the request form) is stored without its CSRF tokens, which each hit fills in anew.
 """
 
 import hashlib
 import logging
+import re
 import time
 import uuid
 
@@ -23,6 +25,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, set_response_etag
 
@@ -35,6 +38,9 @@ GENERATION_KEY = "pagecache:generation"
 # the cache, and the site has one language.
 HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"}
 UNCACHEABLE_CONTROL = {"private", "no-cache", "no-store"}
+# The hidden field {% csrf_token %} writes, and what a stored form page has in its place.
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = b"public-cache-csrf-placeholder"
 # Pages this process served lately, kept in its memory under their generation: a hit then
 # reads only the generation from the shared cache, not the page (read, unzipped, unpickled).
 _local_pages = PageMemo(max_bytes=16 * 1024 * 1024)
@@ -81,7 +87,10 @@ def _header_values(response, header):
 
 
 def is_cacheable_response(request, response):
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.streaming:
+        return False
+    # The CSRF cookie of a form page: the page is stored without its tokens (see _template).
+    if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
         return False
     if _header_values(response, "Cache-Control") & UNCACHEABLE_CONTROL:
         return False
@@ -109,22 +118,54 @@ def fetch(request):
     response = HttpResponse(entry["content"])
     for header, value in entry["headers"]:
         response[header] = value
+    if entry.get("csrf"):
+        _fill_csrf_tokens(request, response)
     return slot, response
 
 
 def store(slot, response):
+    """Put a fresh rendering where `fetch` finds it; a form page goes in without its CSRF
+    tokens, or not at all when they cannot all be told apart from the rest."""
     key, generation = slot
-    # Computed once here rather than by ConditionalGetMiddleware at every hit.
-    if not response.has_header("ETag"):
+    content, csrf = response.content, bool(response.cookies)
+    if csrf:
+        content = _template(content)
+        if content is None:
+            return
+    elif not response.has_header("ETag"):
+        # Computed once here rather than by ConditionalGetMiddleware at every hit. Not for a
+        # form page: its tokens differ at each hit, and a browser must not keep old ones.
         set_response_etag(response)
+    headers = [(h, v) for h, v in response.items() if not (csrf and h.lower() == "etag")]
     entry = {
         "generation": generation,
         "expires": time.time() + settings.PAGE_CACHE_SECONDS,
-        "content": response.content,
-        "headers": list(response.items()),
+        "content": content,
+        "headers": headers,
+        "csrf": csrf,
     }
     cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     _local_pages.put(key, generation, entry, len(entry["content"]), settings.PAGE_CACHE_SECONDS)
+
+
+def _template(content):
+    """The page with a placeholder for each CSRF token, or None if a token may be elsewhere
+    than in the hidden field Django writes (it would be served to everyone)."""
+    templated, count = CSRF_FIELD.subn(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", content)
+    if count == 0 or templated.count(b"csrfmiddlewaretoken") != count:
+        return None
+    return templated
+
+
+def _fill_csrf_tokens(request, response):
+    """Each placeholder replaced by a token of this request's CSRF secret, and the CSRF
+    cookie set when it must be, as CsrfViewMiddleware would around a fresh rendering (a hit
+    is answered before it runs)."""
+    middleware = CsrfViewMiddleware(lambda request: response)
+    middleware.process_request(request)
+    first, *rest = response.content.split(CSRF_PLACEHOLDER)
+    response.content = first + b"".join(get_token(request).encode() + part for part in rest)
+    middleware.process_response(request, response)
 
 
 def _bump():

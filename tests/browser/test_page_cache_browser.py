@@ -1,6 +1,7 @@
 """A page served from the page cache still runs the DSFR's scripts under the site's CSP."""
 
 import io
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +19,16 @@ pytestmark = [
 def seeded(live_server):
     call_command("seed_demo", missions=0, password="demo-password", stdout=io.StringIO())
     return live_server
+
+
+@contextmanager
+def sync_browser_context(page):
+    """A page in a second context of the same browser: another visitor, other cookies."""
+    context = page.context.browser.new_context(locale="fr-FR")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_cached_home__mobile_menu_opens_without_csp_violation(seeded, phone_page, screenshot):
@@ -43,3 +54,26 @@ def test_cached_home__mobile_menu_opens_without_csp_violation(seeded, phone_page
     assert "fr-modal--opened" in menu.get_attribute("class")
     assert menu.get_by_role("link", name="Réglementation").is_visible()
     assert problems == []
+
+
+def test_cached_request_form__submitted_from_a_phone(seeded, phone_page, screenshot):
+    """The form page is stored without CSRF tokens: a visitor served from the cache gets a
+    token of their own and the request goes through."""
+    from regulations.models import IntervenantRequest, IntervenantRequestPage
+    from tests.browser.test_public_flow import fill_request_form
+
+    url = seeded.url + IntervenantRequestPage.objects.get().url
+    with sync_browser_context(phone_page) as other:
+        other.goto(url)  # someone else's visit stores the page
+    host = seeded.url.removeprefix("http://")
+    path = IntervenantRequestPage.objects.get().url
+    _, cached = page_cache.fetch(RequestFactory().get(path, HTTP_HOST=host))
+    assert cached is not None, "the first visit stored the page"
+
+    phone_page.goto(url)
+    fill_request_form(phone_page)
+    screenshot(phone_page, "cached-request-form-phone")
+    phone_page.get_by_role("button", name="Envoyer ma demande").click()
+    phone_page.wait_for_url("**/intervenant-exterieur/confirmation/")
+    record = IntervenantRequest.objects.get()
+    assert record.reference in phone_page.locator("main").inner_text()

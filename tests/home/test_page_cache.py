@@ -281,21 +281,63 @@ def test_search_results_404s_and_query_strings__are_not_cached(client, public_si
         assert queries_of(client, url)[1] > 0, url
 
 
-def test_request_form__is_not_cached_and_its_csrf_token_works(public_site, mailoutbox):
+TOKEN_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def submit_request_form(browser, url, html):
+    token = TOKEN_FIELD.search(html).group(1)
+    return browser.post(url, {**valid_form_data(), "csrfmiddlewaretoken": token})
+
+
+def test_request_form__cached_without_tokens__each_visitor_gets_a_working_one(
+    public_site, mailoutbox
+):
     page = IntervenantRequestPage.objects.get()
-    browser = Client(enforce_csrf_checks=True)
-    for _ in range(2):
-        response, queries = queries_of(browser, page.url)
-        assert queries > 0
-        assert settings.CSRF_COOKIE_NAME in response.cookies
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
-    response = browser.post(page.url, {**valid_form_data(), "csrfmiddlewaretoken": token.group(1)})
-    assert response.status_code == 302
-    assert "confirmation" in response["Location"]
+    first = Client(enforce_csrf_checks=True)
+    response, queries = queries_of(first, page.url)
+    assert queries > 0
+    first_token = TOKEN_FIELD.search(response.content.decode()).group(1)
+    # Nobody's token is stored: the shared copy holds a placeholder.
+    stored = [entry for entry in cache._cache.values() if b"csrf-placeholder" in entry]
+    assert stored and not any(first_token.encode() in entry for entry in stored)
+
+    second = Client(enforce_csrf_checks=True)  # a new visitor, without a CSRF cookie
+    response, queries = queries_of(second, page.url)
+    assert queries == 0
+    assert settings.CSRF_COOKIE_NAME in response.cookies
+    html = response.content.decode()
+    assert "csrf-placeholder" not in html and first_token not in html
+    # Never a 304: a browser must not keep a page whose token may have gone stale.
+    assert second.get(page.url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
+    posted = submit_request_form(second, page.url, html)
+    assert posted.status_code == 302 and "confirmation" in posted["Location"]
     # The confirmation shows this visitor's reference (session cookie): never stored for others.
-    confirmation_url = response["Location"]
-    assert "DEM-" in browser.get(confirmation_url).content.decode()
+    confirmation_url = posted["Location"]
+    assert "DEM-" in second.get(confirmation_url).content.decode()
     assert Client().get(confirmation_url).status_code == 302
+
+
+def test_request_form__a_visitor_with_a_csrf_cookie_keeps_it(public_site, mailoutbox):
+    page = IntervenantRequestPage.objects.get()
+    Client().get(page.url)  # stored
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get("/")  # no cookie yet
+    visitor.get(page.url)  # a hit that sets one
+    cookie = visitor.cookies[settings.CSRF_COOKIE_NAME].value
+    response, queries = queries_of(visitor, page.url)
+    assert queries == 0
+    assert visitor.cookies[settings.CSRF_COOKIE_NAME].value == cookie
+    posted = submit_request_form(visitor, page.url, response.content.decode())
+    assert posted.status_code == 302
+
+
+def test_form_page__not_stored_when_a_token_is_outside_the_hidden_field():
+    html = (
+        b'<form><input type="hidden" name="csrfmiddlewaretoken" value="abc"></form>'
+        b'<script>var csrfmiddlewaretoken = "abc";</script>'
+    )
+    assert page_cache._template(html) is None
+    assert page_cache._template(html.split(b"<script>")[0]) is not None
 
 
 def test_cache_outage__pages_are_served_uncached(client, public_site, monkeypatch):
