@@ -183,3 +183,87 @@ def test_parts_listing_filters_by_island(client):
     url = reverse("wagtailsnippets_missions_feepart:list")
     page = client.get(url, {"island": raiatea.island_id}).content.decode()
     assert "Sur Raiatea" in page and "Sur Tahiti" not in page
+
+
+@pytest.mark.parametrize("who", ["gestionnaire", "chef"])
+def test_part_status_filter__counts_the_parts_as_many_as_the_missions_listed(client, who):
+    from tests.factories import chef_de_centre
+
+    raiatea, tahiti = CentreFactory(commune=commune("Uturoa")), CentreFactory()
+    first, second = SessionFactory(), SessionFactory()
+    for index in range(12):
+        mission = MissionFactory(
+            centre=(raiatea, tahiti)[index % 2], session=(first, second)[index % 3 == 0]
+        )
+        _, travel = parts_for(mission, PartStatus.CONTROLLED)
+        if index % 4 == 0:  # the other nature's part in another status
+            travel.status = PartStatus.TO_ENTER
+            travel.save(update_fields=["status"])
+    client.force_login(gestionnaire() if who == "gestionnaire" else chef_de_centre(raiatea))
+
+    filters = [
+        {"remuneration": PartStatus.CONTROLLED},
+        {"travel": PartStatus.TO_ENTER},
+        {"travel": PartStatus.CONTROLLED, "session": first.pk},
+        {"remuneration": PartStatus.CONTROLLED, "island": raiatea.island_id},
+        {"remuneration": PartStatus.CONTROLLED, "centre": tahiti.pk},
+        {"remuneration": PartStatus.PAID},
+    ]
+    for params in filters:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST_URL, params)
+        listed = response.context["object_list"]
+        assert response.context["paginator"].count == len(listed), params
+        counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert len(counts) == 1 and "missions_feepart" in counts[0], params
+    assert len(client.get(LIST_URL, {"remuneration": PartStatus.CONTROLLED}).context[
+        "object_list"
+    ]) == (12 if who == "gestionnaire" else 6)  # fmt: skip
+
+
+def test_part_status_filter__parts_alone_counted_without_other_filters(client):
+    parts_for(MissionFactory(), PartStatus.CONTROLLED)
+    client.force_login(gestionnaire())
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST_URL, {"remuneration": PartStatus.CONTROLLED})
+    [count] = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "missions_mission" not in count and "JOIN" not in count
+
+
+def test_search__the_bound_reached_by_the_people_alone(client, monkeypatch):
+    from tests.factories import IntervenantFactory
+
+    monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 3)
+    person = IntervenantFactory(last_name="Oopaxzy")
+    for n in range(5):
+        MissionFactory(intervenant=person, epreuve=f"Épreuve {n}")
+    MissionFactory(epreuve="Oral Oopaxzy")  # found by its épreuve, not by the person
+    client.force_login(gestionnaire())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL, {"q": "oopaxzy"})
+    assert "Plus de 3 missions" in response.content.decode()
+    [count] = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "epreuve" not in count  # the person's missions alone already pass the bound
+
+    monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 10)
+    response = client.get(LIST_URL, {"q": "oopaxzy"})
+    assert response.context["paginator"].count == 6  # people, épreuve: exact below the bound
+
+
+def test_listing_rows_show_their_references_with_one_query_each(client):
+    for index in range(6):
+        MissionFactory(centre=CentreFactory(), epreuve=f"E{index}")
+    client.force_login(gestionnaire())
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL)
+    page = response.content.decode()
+    for mission in response.context["object_list"]:
+        assert str(mission.centre) in page and str(mission.session) in page
+    [listed] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "missions_mission"."id"')]
+    assert "missions_session" not in listed and "missions_intervenant" in listed
+    for table in ("missions_session", "missions_activity", "missions_centre"):
+        assert sum(q["sql"].startswith(f'SELECT "{table}"."id"') and "IN" in q["sql"]
+                   for q in queries) == 1, table  # fmt: skip
