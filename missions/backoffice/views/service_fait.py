@@ -4,17 +4,19 @@ with a comment, or sends a file back with a reason. Gestionnaires see every cent
 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django.contrib import messages
 from django.db.models import Exists, F, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from imagin_site.common.params import parse_date, parse_pk, pks
+from missions.backoffice.listing import AnyOf
 from missions.backoffice.views.base import CentreStaffView
 from missions.enums import Actor, PartNature, PartStatus
 from missions.models import Centre, FeePart, Mission, Session, WorkLine
@@ -29,6 +31,21 @@ from missions.services.attestation import (
 )
 
 MAX_ROWS = 400
+# The columns the rows show (and str(mission)): 400 rows of four whole objects took longer
+# to build than the query.
+ROW_FIELDS = (
+    "start_date",
+    "epreuve",
+    "expected_quantity",
+    "intervenant__civility",
+    "intervenant__first_name",
+    "intervenant__last_name",
+    "intervenant__usage_name",
+    "intervenant__identifier",
+    "activity__name",
+    "activity__unit",
+    "centre__name",
+)
 
 
 def quantity_text(value):
@@ -41,18 +58,15 @@ def quantity_text(value):
 
 
 def statuses_html(parts):
-    """ "Rémunération : Validé (1 000 XPF)<br>" per part, as one piece of HTML."""
-    return format_html_join(
-        "",
-        "{} : {}{}<br>",
-        (
-            (
-                part.get_nature_display(),
-                part.get_status_display(),
-                f" ({format_xpf(part.amount)})" if part.amount else "",
-            )
+    """ "Rémunération : Validé (1 000 XPF)<br>" per part, as one piece of HTML. Plain
+    html.escape (what Django's escape does, without its lazy-string checks): format_html_join
+    was a tenth of the rendering of 400 rows."""
+    return mark_safe(  # noqa: S308 (every value escaped here)
+        "".join(
+            f"{escape(part.get_nature_display())} : {escape(part.get_status_display())}"
+            f"{f' ({escape(format_xpf(part.amount))})' if part.amount else ''}<br>"
             for part in parts
-        ),
+        )
     )
 
 
@@ -62,9 +76,11 @@ def parts_and_lines(missions):
     lines. Plain dicts, where prefetching états, parts and lines for up to 400 missions
     cost more than the queries themselves."""
     parts_of, lines_of = defaultdict(dict), defaultdict(list)
+    # The ids as one array (AnyOf), the parts with the columns the rows show only.
     parts = (
-        FeePart.objects.filter(etat__mission__in=[mission.pk for mission in missions])
+        FeePart.objects.filter(AnyOf(F("etat__mission_id"), [mission.pk for mission in missions]))
         .annotate(mission_pk=F("etat__mission_id"))
+        .only("etat_id", "nature", "status", "amount")
         .order_by("-nature")
     )
     for part in parts:
@@ -74,7 +90,8 @@ def parts_and_lines(missions):
         for found in parts_of.values()
         if PartNature.REMUNERATION in found
     ]
-    for line in WorkLine.objects.filter(part__in=paid_for_work):
+    lines = WorkLine.objects.filter(AnyOf(F("part_id"), paid_for_work))
+    for line in lines.only("part_id", "date", "quantity"):
         lines_of[line.part_id].append(line)
     return parts_of, lines_of
 
@@ -96,6 +113,7 @@ class ServiceFaitView(CentreStaffView, TemplateView):
             Mission.objects.visible_to(self.request.user)
             .issued()
             .select_related("intervenant", "activity", "centre")
+            .only(*ROW_FIELDS)
         )
         if centre := parse_pk(params.get("centre")):
             missions = missions.filter(centre_id=centre)
