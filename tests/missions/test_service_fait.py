@@ -348,3 +348,66 @@ def test_service_fait__bounded_queries(client, centre, django_assert_max_num_que
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse("missions_service_fait"))
     assert len(response.context["rows"]) == 33
+
+
+# The row as the template wrote it before row_html (kept here to hold the two to the same HTML).
+TEMPLATE_ROW = """{% load l10n %}<tr>
+<td>{% if row.waiting %}<input type="checkbox" name="missions" value="{{ row.mission.pk|unlocalize }}" form="bulk-form" aria-label="Sélectionner {{ row.mission.intervenant.full_name }}">{% endif %}</td>
+<td>{{ row.mission.intervenant.full_name }}<br><small>{{ row.mission.intervenant.identifier }}</small></td>
+<td>{{ row.mission.activity.name }}<br><small>{{ row.mission.centre.name }}</small></td>
+<td>{{ row.declared_text }} {{ row.mission.activity.get_unit_display }}(s)<br><small>prévu : {{ row.expected_text }}</small></td>
+<td>{{ row.statuses }}</td>
+<td>
+{% if row.waiting %}
+<details>
+<summary>Corriger ou renvoyer</summary>
+<form method="post">{% csrf_token %}
+<input type="hidden" name="action" value="attest_one"><input type="hidden" name="mission" value="{{ row.mission.pk|unlocalize }}">
+{% for line in row.lines %}<label>Quantité attestée ({{ line.date|date:"d/m" }}, déclaré {{ line.quantity|floatformat:"-2" }}) <input type="text" inputmode="decimal" name="quantity-{{ line.pk|unlocalize }}" value="{{ line.quantity|floatformat:"-2" }}" size="6"></label><br>{% endfor %}
+<label>Commentaire (obligatoire si vous corrigez) <input type="text" name="comment" maxlength="300"></label>
+<button class="button button-small" type="submit">Attester avec ces quantités</button>
+</form>
+<form method="post">{% csrf_token %}
+<input type="hidden" name="action" value="send_back"><input type="hidden" name="mission" value="{{ row.mission.pk|unlocalize }}">
+<label>Motif du renvoi <input type="text" name="reason" required maxlength="500"></label>
+<button class="button button-small button-secondary" type="submit">Renvoyer à l'intervenant</button>
+</form>
+</details>
+{% endif %}
+</td>
+</tr>"""  # noqa: E501
+
+
+def test_service_fait__rows_built_in_python_as_the_template_wrote_them(client, centre):
+    import re
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from missions.backoffice.views.service_fait import row_html
+
+    odd = DossierFactory(intervenant__last_name="O'Hara & <Fils>").intervenant
+    validated(centre, quantity="12.5", epreuve="Anglais", intervenant=odd)
+    mission = validated(centre, quantity=3, epreuve="Anglais")
+    part = FeePart.objects.get(etat__mission=mission, nature=PartNature.REMUNERATION)
+    WorkLineFactory(part=part, date=mission.start_date + datetime.timedelta(days=1),
+                    quantity=Decimal("0.25"))  # fmt: skip
+    parts_for(MissionFactory(centre=centre, epreuve="Anglais"), S.CONTROLLED)
+    client.force_login(gestionnaire())
+
+    response = client.get(reverse("missions_service_fait"), {"vue": "tous"})
+    rows = response.context["rows"]
+    assert [row["waiting"] for row in rows].count(True) == 2 and len(rows) == 3
+
+    def same(html):  # the template's line breaks and indentation aside
+        return re.sub(r">\s+<", "><", re.sub(r"\s*\n\s*", " ", html)).replace("> <", "><")
+
+    token = "tok&en"
+    with translation.override("fr"):
+        for row in rows:
+            expected = Template(TEMPLATE_ROW).render(Context({"row": row, "csrf_token": token}))
+            assert same(row_html(row, token)) == same(expected)
+            assert row["mission"].intervenant.identifier in expected
+            assert ("tok&amp;en" in expected) == row["waiting"]
+    page = response.content.decode()
+    assert "O&#x27;Hara &amp; &lt;Fils&gt;".upper() in page.upper()
