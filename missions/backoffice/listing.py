@@ -10,6 +10,7 @@ from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import IndexView
 
+from missions.backoffice.cells import Select, StampedCellMixin
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, Centre, FeePart, Intervenant, Island, Mission, Session
 
@@ -80,6 +81,27 @@ class BoundedPaginator(WagtailPaginator):
 
 class BoundedIndexView(IndexView):
     paginator_class = BoundedPaginator
+
+    def _get_title_column_class(self, column_class):
+        column_class = super()._get_title_column_class(column_class)
+        return type(column_class.__name__, (StampedCellMixin, column_class), {})
+
+    @cached_property
+    def _permissions(self):
+        return {}
+
+    def user_has_permission(self, permission):
+        # Asked four times per row (the row's buttons): the answer per user, once a request.
+        key = ("one", permission)
+        if key not in self._permissions:
+            self._permissions[key] = super().user_has_permission(permission)
+        return self._permissions[key]
+
+    def user_has_any_permission(self, permissions):
+        key = ("any", frozenset(permissions))
+        if key not in self._permissions:
+            self._permissions[key] = super().user_has_any_permission(permissions)
+        return self._permissions[key]
 
 
 class AnyOf(Lookup):
@@ -210,25 +232,28 @@ COUNTABLE = {*PART_FILTERS, "session", "centre", "activity", "island"}
 
 class MissionFilterSet(WagtailFilterSet):
     session = django_filters.ModelChoiceFilter(
-        label="Session", queryset=Session.objects.select_related("exam")
+        widget=Select, label="Session", queryset=Session.objects.select_related("exam")
     )
     centre = django_filters.ModelChoiceFilter(
-        label="Centre", queryset=Centre.objects.select_related("island")
+        widget=Select, label="Centre", queryset=Centre.objects.select_related("island")
     )
     island = django_filters.ModelChoiceFilter(
+        widget=Select,
         label="Île",
         queryset=Island.objects.select_related("archipelago"),
         method="filter_island",
     )
     activity = django_filters.ModelChoiceFilter(
-        label="Type de mission", queryset=Activity.objects.all()
+        widget=Select, label="Type de mission", queryset=Activity.objects.all()
     )
     remuneration = django_filters.ChoiceFilter(
+        widget=Select,
         label="Statut de la rémunération",
         choices=PartStatus.choices,
         method="filter_remuneration",
     )
     travel = django_filters.ChoiceFilter(
+        widget=Select,
         label="Statut des frais de déplacement",
         choices=PartStatus.choices,
         method="filter_travel",
@@ -252,20 +277,25 @@ class MissionFilterSet(WagtailFilterSet):
 
 
 class FeePartFilterSet(WagtailFilterSet):
-    nature = django_filters.ChoiceFilter(label="Nature", choices=PartNature.choices)
-    status = django_filters.ChoiceFilter(label="Statut", choices=PartStatus.choices)
+    nature = django_filters.ChoiceFilter(widget=Select, label="Nature", choices=PartNature.choices)
+    status = django_filters.ChoiceFilter(widget=Select, label="Statut", choices=PartStatus.choices)
     session = django_filters.ModelChoiceFilter(
-        label="Session", field_name="etat__mission__session", queryset=Session.objects.all()
+        widget=Select,
+        label="Session",
+        field_name="etat__mission__session",
+        queryset=Session.objects.all(),
     )
     centre = django_filters.ModelChoiceFilter(
+        widget=Select,
         label="Centre",
         field_name="etat__mission__centre",
         queryset=Centre.objects.select_related("island"),
     )
     island = django_filters.ModelChoiceFilter(
-        label="Île", queryset=Island.objects.all(), method="filter_island"
+        widget=Select, label="Île", queryset=Island.objects.all(), method="filter_island"
     )
     activity = django_filters.ModelChoiceFilter(
+        widget=Select,
         label="Type de mission",
         field_name="etat__mission__activity",
         queryset=Activity.objects.all(),

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from missions.backoffice import listing
+from missions.backoffice import cells, listing
 from missions.enums import PartStatus
 from tests.factories import (
     CentreFactory,
@@ -267,3 +267,64 @@ def test_listing_rows_show_their_references_with_one_query_each(client):
     for table in ("missions_session", "missions_activity", "missions_centre"):
         assert sum(q["sql"].startswith(f'SELECT "{table}"."id"') and "IN" in q["sql"]
                    for q in queries) == 1, table  # fmt: skip
+
+
+def _same_page(html):
+    """The page without its CSRF tokens (a new one per response)."""
+    import re
+
+    html = re.sub(r'csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'"CSRF_TOKEN": "[^"]+"', "", html)
+
+
+@pytest.mark.parametrize(
+    ("listing_name", "params"),
+    [
+        ("mission", {}),
+        ("mission", {"remuneration": PartStatus.CONTROLLED, "q": "O'Hara"}),
+        ("feepart", {"status": PartStatus.CONTROLLED}),
+        ("intervenant", {}),
+        ("statuschange", {}),
+    ],
+)
+@pytest.mark.parametrize("who", ["gestionnaire", "chef"])
+def test_stamped_title_cells_and_plain_selects__the_same_page_as_wagtail_renders(
+    client, monkeypatch, listing_name, params, who
+):
+    from django import forms
+
+    from tests.factories import IntervenantFactory, chef_de_centre
+
+    centre = CentreFactory(name="Lycée <d'Uturoa> & co")
+    person = IntervenantFactory(last_name="O'Hara & <Fils>")
+    for index in range(3):
+        parts_for(MissionFactory(centre=centre, intervenant=person, epreuve=f"Oral <{index}>"),
+                  PartStatus.CONTROLLED)  # fmt: skip
+    parts_for(MissionFactory(epreuve="Ailleurs"), PartStatus.CONTROLLED)
+    client.force_login(gestionnaire() if who == "gestionnaire" else chef_de_centre(centre))
+    url = reverse(f"wagtailsnippets_missions_{listing_name}:list")
+
+    shapes = []
+    shape_of = cells._cell_shape
+    monkeypatch.setattr(cells, "_cell_shape", lambda c: shapes.append(shape_of(c)) or shapes[-1])
+    stamped = client.get(url, params)
+    if stamped.status_code == 200 and stamped.context["object_list"]:
+        assert shapes and all(shapes)  # each row's title cell stamped
+    monkeypatch.setattr(cells.StampedCellMixin, "stamping", False)
+    monkeypatch.setattr(cells.Select, "render", forms.Select.render)
+    plain = client.get(url, params)
+
+    assert stamped.status_code == plain.status_code
+    if stamped.status_code == 200:
+        assert _same_page(stamped.content.decode()) == _same_page(plain.content.decode())
+
+
+def test_plain_select__renders_as_django_select():
+    from django import forms
+
+    choices = [("", "---------"), ("a", "A & <b>"), ("Groupe <1>", [("x", "X"), (3, "trois")])]
+    for value in ("", "a", "x", "3", None):
+        for attrs in (None, {"id": "id_f", "disabled": True, "data-x": '1"2', "hidden": False}):
+            ours = cells.Select(choices=choices).render("f<", value, attrs)
+            django = forms.Select(choices=choices).render("f<", value, attrs)
+            assert ours == django, (value, attrs)
