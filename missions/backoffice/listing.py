@@ -81,6 +81,29 @@ class BoundedPaginator(WagtailPaginator):
 
 class BoundedIndexView(IndexView):
     paginator_class = BoundedPaginator
+    # When set: the page's query joins these only (select_related), and page_references
+    # come by id for the page's rows afterwards (prefetch_related).
+    page_joins = None
+    page_references = ()
+
+    def paginator_kwargs(self):
+        return {}
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.page_joins is not None:
+            queryset = queryset.select_related(None).select_related(*self.page_joins)
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+            **self.paginator_kwargs(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        if self.page_references:
+            page.object_list = list(page.object_list)
+            prefetch_related_objects(page.object_list, *self.page_references)
+        return (paginator, page, page.object_list, page.has_other_pages())
 
     def _get_title_column_class(self, column_class):
         column_class = super()._get_title_column_class(column_class)
@@ -174,23 +197,19 @@ class MissionIndexView(MissionSearchMixin, BoundedIndexView):
             queryset = queryset.order_by("-start_date", "-pk")
         return queryset
 
-    def paginate_queryset(self, queryset, page_size):
-        # The page's rows joined to their intervenant only; the small reference tables the
-        # columns show come by id afterwards (one short query each). Each join of the page's
-        # query multiplied its planning time: 8 tables with a fee-part filter took the
-        # planner about 12 ms, more than running the query.
-        paginator = self.get_paginator(
-            queryset.select_related(None).select_related("intervenant"),
-            page_size,
-            orphans=self.get_paginate_orphans(),
-            allow_empty_first_page=self.get_allow_empty(),
-            counted=self.counted_parts(),
-            subsets=self.search_subsets,
-        )
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        page.object_list = list(page.object_list)
-        prefetch_related_objects(page.object_list, *LISTED_REFERENCES)
-        return (paginator, page, page.object_list, page.has_other_pages())
+    # The page's rows joined to their intervenant only; the small reference tables the
+    # columns show come by id afterwards (one short query each). Each join of the page's
+    # query multiplied its planning time: 8 tables with a fee-part filter took the planner
+    # about 12 ms, more than running the query.
+    page_joins = ("intervenant",)
+    page_references = (
+        "session",
+        "activity",
+        Prefetch("centre", queryset=Centre.objects.select_related("island")),
+    )
+
+    def paginator_kwargs(self):
+        return {"counted": self.counted_parts(), "subsets": self.search_subsets}
 
     def counted_parts(self):
         """Filtered on one fee part's status and not searching: the parts with that nature
@@ -218,12 +237,13 @@ class MissionIndexView(MissionSearchMixin, BoundedIndexView):
         return parts
 
 
-# What the mission listing's columns show beyond the intervenant (see paginate_queryset).
-LISTED_REFERENCES = (
-    "session",
-    "activity",
-    Prefetch("centre", queryset=Centre.objects.select_related("island")),
-)
+class FeePartIndexView(BoundedIndexView):
+    # What the columns show (the part, its mission's label): the intervenant joined, the
+    # activity by id; the mission's session, centre and island are not shown.
+    page_joins = ("etat__mission__intervenant",)
+    page_references = ("etat__mission__activity",)
+
+
 # Filters of the mission listing on a fee part's status, by the part's nature.
 PART_FILTERS = {"remuneration": PartNature.REMUNERATION, "travel": PartNature.TRAVEL}
 # The filters MissionIndexView.counted_parts carries over to the parts.

@@ -328,3 +328,21 @@ def test_plain_select__renders_as_django_select():
             ours = cells.Select(choices=choices).render("f<", value, attrs)
             django = forms.Select(choices=choices).render("f<", value, attrs)
             assert ours == django, (value, attrs)
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_parts_listing__page_joins_the_intervenant_only_queries_bounded(
+    client, django_assert_max_num_queries, count
+):
+    for index in range(count):
+        parts_for(MissionFactory(centre=CentreFactory(), epreuve=f"E{index:02d}" if index else ""))
+    client.force_login(gestionnaire())
+    url = reverse("wagtailsnippets_missions_feepart:list")
+    client.get(url)
+    with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    page = response.content.decode()
+    for part in response.context["object_list"]:
+        assert str(part.etat.mission) in page.replace("&#x27;", "'")
+    [listed] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "missions_feepart"."id"')]
+    assert "missions_intervenant" in listed and "missions_session" not in listed
