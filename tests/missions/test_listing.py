@@ -346,3 +346,23 @@ def test_parts_listing__page_joins_the_intervenant_only_queries_bounded(
         assert str(part.etat.mission) in page.replace("&#x27;", "'")
     [listed] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "missions_feepart"."id"')]
     assert "missions_intervenant" in listed and "missions_session" not in listed
+
+
+def test_intervenant_search__by_name_first_name_identifier_or_email_with_trigram_indexes(client):
+    from tests.factories import IntervenantFactory
+
+    found = IntervenantFactory(last_name="Vaiarii", first_name="Hereiti", identifier="PF909090",
+                               email="hereiti.v@example.pf")  # fmt: skip
+    IntervenantFactory(last_name="Autre", first_name="Personne", email="autre@example.pf")
+    client.force_login(gestionnaire())
+    url = reverse("wagtailsnippets_missions_intervenant:list")
+    for text in ("vaiar", "HEREIT", "f90909", "v@example"):
+        listed = list(client.get(url, {"q": text}).context["object_list"])
+        assert listed == [found], text
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'missions_intervenant'"
+            " AND indexdef LIKE '%%gin_trgm_ops%%'"
+        )
+        trigram = {row[0] for row in cursor.fetchall()}
+    assert {"missions_intervenant_first_name_trgm", "missions_intervenant_email_trgm"} <= trigram
