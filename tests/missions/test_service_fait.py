@@ -253,7 +253,7 @@ def test_control_queue__mission_date_order_across_pages(client, centre):
     client.force_login(gestionnaire())
     expected = list(
         FeePart.objects.filter(status=S.SERVICE_FAIT)
-        .order_by("etat__mission__start_date", "pk")
+        .order_by("etat__mission__start_date", "etat__mission_id", "pk")
         .values_list("pk", flat=True)
     )
     assert len(expected) == 110
