@@ -3,7 +3,9 @@ missions and parts): no COUNT over a whole table, no deep OFFSET, orderings that
 serves, filters without joins that multiply rows, and filter choices loaded in one query."""
 
 import django_filters
+from django.contrib.admin.utils import quote
 from django.db.models import F, Lookup, Prefetch, Q, prefetch_related_objects
+from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
@@ -14,6 +16,9 @@ from missions.backoffice.cells import Select, StampedCellMixin
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, Centre, FeePart, Intervenant, Island, Mission, Session
 
+# Stands for a row's pk in the URLs reversed once per listing (BoundedIndexView._url):
+# digits, which integer pk patterns accept.
+PK_STAND_IN = "90817263544536271809"
 # Counting or skipping more rows than this costs more than any reader gains: past it the
 # listing says "plus de 10 000" and asks for a filter instead of offering page 201.
 MAX_COUNTED_ROWS = 10_000
@@ -125,6 +130,35 @@ class BoundedIndexView(IndexView):
         if key not in self._permissions:
             self._permissions[key] = super().user_has_any_permission(permissions)
         return self._permissions[key]
+
+    # The rows' URLs (link and buttons, four per row) from one reverse() per URL name: the
+    # same URLs as Wagtail's IndexView.get_*_url, where 200 reverse() calls cost ~7 ms.
+    def _url(self, name, instance):
+        patterns = self.__dict__.setdefault("_url_patterns", {})
+        if name not in patterns:
+            pattern = reverse(name, args=(PK_STAND_IN,))
+            patterns[name] = pattern if pattern.count(PK_STAND_IN) == 1 else None
+        if patterns[name] is None:
+            return reverse(name, args=(quote(instance.pk),))
+        return patterns[name].replace(PK_STAND_IN, str(quote(instance.pk)))
+
+    def get_edit_url(self, instance):
+        if self.edit_url_name and self.user_has_permission("change"):
+            return self._url(self.edit_url_name, instance)
+
+    def get_copy_url(self, instance):
+        if self.copy_url_name and self.user_has_permission("add"):
+            return self._url(self.copy_url_name, instance)
+
+    def get_inspect_url(self, instance):
+        if self.inspect_url_name and self.user_has_any_permission(
+            {"add", "change", "delete", "view"}
+        ):
+            return self._url(self.inspect_url_name, instance)
+
+    def get_delete_url(self, instance):
+        if self.delete_url_name and self.user_has_permission("delete"):
+            return self._url(self.delete_url_name, instance)
 
 
 class AnyOf(Lookup):
