@@ -369,3 +369,16 @@ def test_intervenant_search__by_name_first_name_identifier_or_email_with_trigram
         )
         trigram = {row[0] for row in cursor.fetchall()}
     assert {"missions_intervenant_first_name_trgm", "missions_intervenant_email_trgm"} <= trigram
+
+
+def test_stamped_title_cell__a_value_spelling_a_stand_in_stays_as_written(client):
+    from tests.factories import IntervenantFactory
+
+    person = IntervenantFactory(last_name="zqzaria0zqz", first_name="zqzurl0x0zqz")
+    MissionFactory(intervenant=person, epreuve="<b>zqzvaluezqz</b>")
+    client.force_login(gestionnaire())
+    page = client.get(LIST_URL).content.decode()
+    assert "&lt;b&gt;zqzvaluezqz&lt;/b&gt; — Monsieur zqzurl0x0zqz ZQZARIA0ZQZ" in page or (
+        "&lt;b&gt;zqzvaluezqz&lt;/b&gt; — Madame zqzurl0x0zqz ZQZARIA0ZQZ" in page
+    )
+    assert "<b>" not in page.split('id="listing-results"')[-1]
