@@ -15,6 +15,7 @@ from missions.backoffice.choosers import (
 from missions.backoffice.listing import (
     BoundedIndexView,
     FeePartFilterSet,
+    FeePartIndexView,
     MissionFilterSet,
     MissionIndexView,
     YesNoColumn,
@@ -323,6 +324,7 @@ class FeePartViewSet(ScopedViewSet):
     menu_label = "États de frais"
     inspect_view_enabled = True
     list_display = ["__str__", "nature", "status", "amount", "paid_on"]
+    index_view_class = FeePartIndexView
     filterset_class = FeePartFilterSet
     search_fields = [
         "etat__mission__intervenant__last_name",

@@ -123,6 +123,8 @@ class Mission(models.Model):
             # The back-office listing: newest first, whole table or one session.
             models.Index(fields=["start_date", "id"], name="mission_listing"),
             models.Index(fields=["session", "start_date", "id"], name="mission_session_listing"),
+            # One centre's missions by date: the listing filtered by centre, service fait.
+            models.Index(fields=["centre", "start_date", "id"], name="mission_centre_listing"),
         ]
 
     def __str__(self):

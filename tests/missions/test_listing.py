@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from missions.backoffice import listing
+from missions.backoffice import cells, listing
 from missions.enums import PartStatus
 from tests.factories import (
     CentreFactory,
@@ -183,3 +183,202 @@ def test_parts_listing_filters_by_island(client):
     url = reverse("wagtailsnippets_missions_feepart:list")
     page = client.get(url, {"island": raiatea.island_id}).content.decode()
     assert "Sur Raiatea" in page and "Sur Tahiti" not in page
+
+
+@pytest.mark.parametrize("who", ["gestionnaire", "chef"])
+def test_part_status_filter__counts_the_parts_as_many_as_the_missions_listed(client, who):
+    from tests.factories import chef_de_centre
+
+    raiatea, tahiti = CentreFactory(commune=commune("Uturoa")), CentreFactory()
+    first, second = SessionFactory(), SessionFactory()
+    for index in range(12):
+        mission = MissionFactory(
+            centre=(raiatea, tahiti)[index % 2], session=(first, second)[index % 3 == 0]
+        )
+        _, travel = parts_for(mission, PartStatus.CONTROLLED)
+        if index % 4 == 0:  # the other nature's part in another status
+            travel.status = PartStatus.TO_ENTER
+            travel.save(update_fields=["status"])
+    client.force_login(gestionnaire() if who == "gestionnaire" else chef_de_centre(raiatea))
+
+    filters = [
+        {"remuneration": PartStatus.CONTROLLED},
+        {"travel": PartStatus.TO_ENTER},
+        {"travel": PartStatus.CONTROLLED, "session": first.pk},
+        {"remuneration": PartStatus.CONTROLLED, "island": raiatea.island_id},
+        {"remuneration": PartStatus.CONTROLLED, "centre": tahiti.pk},
+        {"remuneration": PartStatus.PAID},
+    ]
+    for params in filters:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST_URL, params)
+        listed = response.context["object_list"]
+        assert response.context["paginator"].count == len(listed), params
+        counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert len(counts) == 1 and "missions_feepart" in counts[0], params
+    assert len(client.get(LIST_URL, {"remuneration": PartStatus.CONTROLLED}).context[
+        "object_list"
+    ]) == (12 if who == "gestionnaire" else 6)  # fmt: skip
+
+
+def test_part_status_filter__parts_alone_counted_without_other_filters(client):
+    parts_for(MissionFactory(), PartStatus.CONTROLLED)
+    client.force_login(gestionnaire())
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST_URL, {"remuneration": PartStatus.CONTROLLED})
+    [count] = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "missions_mission" not in count and "JOIN" not in count
+
+
+def test_search__the_bound_reached_by_the_people_alone(client, monkeypatch):
+    from tests.factories import IntervenantFactory
+
+    monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 3)
+    person = IntervenantFactory(last_name="Oopaxzy")
+    for n in range(5):
+        MissionFactory(intervenant=person, epreuve=f"Épreuve {n}")
+    MissionFactory(epreuve="Oral Oopaxzy")  # found by its épreuve, not by the person
+    client.force_login(gestionnaire())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL, {"q": "oopaxzy"})
+    assert "Plus de 3 missions" in response.content.decode()
+    [count] = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "epreuve" not in count  # the person's missions alone already pass the bound
+
+    monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 10)
+    response = client.get(LIST_URL, {"q": "oopaxzy"})
+    assert response.context["paginator"].count == 6  # people, épreuve: exact below the bound
+
+
+def test_listing_rows_show_their_references_with_one_query_each(client):
+    for index in range(6):
+        MissionFactory(centre=CentreFactory(), epreuve=f"E{index}")
+    client.force_login(gestionnaire())
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL)
+    page = response.content.decode()
+    for mission in response.context["object_list"]:
+        assert str(mission.centre) in page and str(mission.session) in page
+    [listed] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "missions_mission"."id"')]
+    assert "missions_session" not in listed and "missions_intervenant" in listed
+    for table in ("missions_session", "missions_activity", "missions_centre"):
+        assert sum(q["sql"].startswith(f'SELECT "{table}"."id"') and "IN" in q["sql"]
+                   for q in queries) == 1, table  # fmt: skip
+
+
+def _same_page(html):
+    """The page without its CSRF tokens (a new one per response)."""
+    import re
+
+    html = re.sub(r'csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'"CSRF_TOKEN": "[^"]+"', "", html)
+
+
+@pytest.mark.parametrize(
+    ("listing_name", "params"),
+    [
+        ("mission", {}),
+        ("mission", {"remuneration": PartStatus.CONTROLLED, "q": "O'Hara"}),
+        ("feepart", {"status": PartStatus.CONTROLLED}),
+        ("intervenant", {}),
+        ("statuschange", {}),
+    ],
+)
+@pytest.mark.parametrize("who", ["gestionnaire", "chef"])
+def test_stamped_title_cells_and_plain_selects__the_same_page_as_wagtail_renders(
+    client, monkeypatch, listing_name, params, who
+):
+    from django import forms
+
+    from tests.factories import IntervenantFactory, chef_de_centre
+
+    centre = CentreFactory(name="Lycée <d'Uturoa> & co")
+    person = IntervenantFactory(last_name="O'Hara & <Fils>")
+    for index in range(3):
+        parts_for(MissionFactory(centre=centre, intervenant=person, epreuve=f"Oral <{index}>"),
+                  PartStatus.CONTROLLED)  # fmt: skip
+    parts_for(MissionFactory(epreuve="Ailleurs"), PartStatus.CONTROLLED)
+    client.force_login(gestionnaire() if who == "gestionnaire" else chef_de_centre(centre))
+    url = reverse(f"wagtailsnippets_missions_{listing_name}:list")
+
+    shapes = []
+    shape_of = cells._cell_shape
+    monkeypatch.setattr(cells, "_cell_shape", lambda c: shapes.append(shape_of(c)) or shapes[-1])
+    stamped = client.get(url, params)
+    if stamped.status_code == 200 and stamped.context["object_list"]:
+        assert shapes and all(shapes)  # each row's title cell stamped
+    monkeypatch.setattr(cells.StampedCellMixin, "stamping", False)
+    monkeypatch.setattr(cells.Select, "render", forms.Select.render)
+    monkeypatch.setattr(  # each row's URLs reversed one by one, as Wagtail does
+        listing.BoundedIndexView, "_url", lambda view, name, row: reverse(name, args=(row.pk,))
+    )
+    plain = client.get(url, params)
+
+    assert stamped.status_code == plain.status_code
+    if stamped.status_code == 200:
+        assert _same_page(stamped.content.decode()) == _same_page(plain.content.decode())
+
+
+def test_plain_select__renders_as_django_select():
+    from django import forms
+
+    choices = [("", "---------"), ("a", "A & <b>"), ("Groupe <1>", [("x", "X"), (3, "trois")])]
+    for value in ("", "a", "x", "3", None):
+        for attrs in (None, {"id": "id_f", "disabled": True, "data-x": '1"2', "hidden": False}):
+            ours = cells.Select(choices=choices).render("f<", value, attrs)
+            django = forms.Select(choices=choices).render("f<", value, attrs)
+            assert ours == django, (value, attrs)
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_parts_listing__page_joins_the_intervenant_only_queries_bounded(
+    client, django_assert_max_num_queries, count
+):
+    for index in range(count):
+        parts_for(MissionFactory(centre=CentreFactory(), epreuve=f"E{index:02d}" if index else ""))
+    client.force_login(gestionnaire())
+    url = reverse("wagtailsnippets_missions_feepart:list")
+    client.get(url)
+    with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    page = response.content.decode()
+    for part in response.context["object_list"]:
+        assert str(part.etat.mission) in page.replace("&#x27;", "'")
+    [listed] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "missions_feepart"."id"')]
+    assert "missions_intervenant" in listed and "missions_session" not in listed
+
+
+def test_intervenant_search__by_name_first_name_identifier_or_email_with_trigram_indexes(client):
+    from tests.factories import IntervenantFactory
+
+    found = IntervenantFactory(last_name="Vaiarii", first_name="Hereiti", identifier="PF909090",
+                               email="hereiti.v@example.pf")  # fmt: skip
+    IntervenantFactory(last_name="Autre", first_name="Personne", email="autre@example.pf")
+    client.force_login(gestionnaire())
+    url = reverse("wagtailsnippets_missions_intervenant:list")
+    for text in ("vaiar", "HEREIT", "f90909", "v@example"):
+        listed = list(client.get(url, {"q": text}).context["object_list"])
+        assert listed == [found], text
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'missions_intervenant'"
+            " AND indexdef LIKE '%%gin_trgm_ops%%'"
+        )
+        trigram = {row[0] for row in cursor.fetchall()}
+    assert {"missions_intervenant_first_name_trgm", "missions_intervenant_email_trgm"} <= trigram
+
+
+def test_stamped_title_cell__a_value_spelling_a_stand_in_stays_as_written(client):
+    from tests.factories import IntervenantFactory
+
+    person = IntervenantFactory(last_name="zqzaria0zqz", first_name="zqzurl0x0zqz")
+    MissionFactory(intervenant=person, epreuve="<b>zqzvaluezqz</b>")
+    client.force_login(gestionnaire())
+    page = client.get(LIST_URL).content.decode()
+    assert "&lt;b&gt;zqzvaluezqz&lt;/b&gt; — Monsieur zqzurl0x0zqz ZQZARIA0ZQZ" in page or (
+        "&lt;b&gt;zqzvaluezqz&lt;/b&gt; — Madame zqzurl0x0zqz ZQZARIA0ZQZ" in page
+    )
+    assert "<b>" not in page.split('id="listing-results"')[-1]

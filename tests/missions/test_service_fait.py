@@ -253,7 +253,7 @@ def test_control_queue__mission_date_order_across_pages(client, centre):
     client.force_login(gestionnaire())
     expected = list(
         FeePart.objects.filter(status=S.SERVICE_FAIT)
-        .order_by("etat__mission__start_date", "pk")
+        .order_by("etat__mission__start_date", "etat__mission_id", "pk")
         .values_list("pk", flat=True)
     )
     assert len(expected) == 110
@@ -348,3 +348,150 @@ def test_service_fait__bounded_queries(client, centre, django_assert_max_num_que
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse("missions_service_fait"))
     assert len(response.context["rows"]) == 33
+
+
+# The row as the template wrote it before row_html (kept here to hold the two to the same HTML).
+TEMPLATE_ROW = """{% load l10n %}<tr>
+<td>{% if row.waiting %}<input type="checkbox" name="missions" value="{{ row.mission.pk|unlocalize }}" form="bulk-form" aria-label="Sélectionner {{ row.mission.intervenant.full_name }}">{% endif %}</td>
+<td>{{ row.mission.intervenant.full_name }}<br><small>{{ row.mission.intervenant.identifier }}</small></td>
+<td>{{ row.mission.activity.name }}<br><small>{{ row.mission.centre.name }}</small></td>
+<td>{{ row.declared_text }} {{ row.mission.activity.get_unit_display }}(s)<br><small>prévu : {{ row.expected_text }}</small></td>
+<td>{{ row.statuses }}</td>
+<td>
+{% if row.waiting %}
+<details>
+<summary>Corriger ou renvoyer</summary>
+<form method="post">{% csrf_token %}
+<input type="hidden" name="action" value="attest_one"><input type="hidden" name="mission" value="{{ row.mission.pk|unlocalize }}">
+{% for line in row.lines %}<label>Quantité attestée ({{ line.date|date:"d/m" }}, déclaré {{ line.quantity|floatformat:"-2" }}) <input type="text" inputmode="decimal" name="quantity-{{ line.pk|unlocalize }}" value="{{ line.quantity|floatformat:"-2" }}" size="6"></label><br>{% endfor %}
+<label>Commentaire (obligatoire si vous corrigez) <input type="text" name="comment" maxlength="300"></label>
+<button class="button button-small" type="submit">Attester avec ces quantités</button>
+</form>
+<form method="post">{% csrf_token %}
+<input type="hidden" name="action" value="send_back"><input type="hidden" name="mission" value="{{ row.mission.pk|unlocalize }}">
+<label>Motif du renvoi <input type="text" name="reason" required maxlength="500"></label>
+<button class="button button-small button-secondary" type="submit">Renvoyer à l'intervenant</button>
+</form>
+</details>
+{% endif %}
+</td>
+</tr>"""  # noqa: E501
+
+
+def test_service_fait__rows_built_in_python_as_the_template_wrote_them(client, centre):
+    import re
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from missions.backoffice.views.service_fait import row_html
+
+    odd = DossierFactory(intervenant__last_name="O'Hara & <Fils>").intervenant
+    validated(centre, quantity="12.5", epreuve="Anglais", intervenant=odd)
+    mission = validated(centre, quantity=3, epreuve="Anglais")
+    part = FeePart.objects.get(etat__mission=mission, nature=PartNature.REMUNERATION)
+    WorkLineFactory(part=part, date=mission.start_date + datetime.timedelta(days=1),
+                    quantity=Decimal("0.25"))  # fmt: skip
+    parts_for(MissionFactory(centre=centre, epreuve="Anglais"), S.CONTROLLED)
+    client.force_login(gestionnaire())
+
+    response = client.get(reverse("missions_service_fait"), {"vue": "tous"})
+    rows = response.context["rows"]
+    assert [row["waiting"] for row in rows].count(True) == 2 and len(rows) == 3
+
+    def same(html):  # the template's line breaks and indentation aside
+        return re.sub(r">\s+<", "><", re.sub(r"\s*\n\s*", " ", html)).replace("> <", "><").strip()
+
+    token = "tok&en"
+    with translation.override("fr"):
+        for row in rows:
+            expected = Template(TEMPLATE_ROW).render(Context({"row": row, "csrf_token": token}))
+            assert same(row_html(row, token)) == same(expected)
+            assert row["mission"].intervenant.identifier in expected
+            assert ("tok&amp;en" in expected) == row["waiting"]
+    page = response.content.decode()
+    assert "O&#x27;Hara &amp; &lt;Fils&gt;".upper() in page.upper()
+
+
+# The queue's rows as the template wrote them before row_html (kept here to hold the two to
+# the same HTML).
+CONTROL_ROWS = """{% load missions_tags %}
+      {% for part, flags in rows %}
+        {% with mission=part.etat.mission %}
+        <tr>
+          {% if not late %}<td><input type="checkbox" name="parts" value="{{ part.pk }}" form="bulk-control" data-action="w-bulk#toggle" data-w-bulk-target="item" aria-label="Sélectionner {{ part }}"></td>{% endif %}
+          <td>{{ mission.intervenant.full_name }}<br><small>{{ mission.intervenant.identifier }}</small>{% include "missions/admin/_documents.html" with dossier=mission.intervenant.dossier %}</td>
+          <td><a href="{% url 'wagtailsnippets_missions_mission:inspect' mission.pk %}">{{ mission.epreuve|default:mission.activity.name }}</a><br><small>{{ mission.activity.name }} — {{ mission.centre.name }} ({{ mission.centre.island.name }}), {{ mission.start_date|date:"d/m/Y" }}</small></td>
+          <td>{{ part.get_nature_display }}<br><small>{{ part.get_status_display }}</small></td>
+          <td>{{ part.amount|xpf }}</td>
+          <td>{% if late %}{{ part.etat.entry_deadline|date:"d/m/Y" }}{% else %}{% for flag in flags %}<span class="status-tag primary">⚠</span> {{ flag }}<br>{% empty %}—{% endfor %}{% endif %}</td>
+          <td>
+            {% if late %}
+              <form method="post">{% csrf_token %}<input type="hidden" name="action" value="reopen"><input type="hidden" name="etat" value="{{ part.etat_id }}">
+                <label>Rouvrir jusqu'au <input type="date" name="until" value="{{ default_reopen|date:'Y-m-d' }}" required></label>
+                <button class="button button-small" type="submit">Rouvrir</button></form>
+            {% else %}
+              <details class="control-decision"><summary>Autre décision</summary>
+                <form method="post">{% csrf_token %}<input type="hidden" name="part" value="{{ part.pk }}">
+                  <label>Décision <select name="action">{% for value, label in decisions.items %}<option value="{{ value }}">{{ label }}</option>{% endfor %}</select></label>
+                  <label>Motif (obligatoire) <input type="text" name="reason" required maxlength="500"></label>
+                  <button class="button button-small button-secondary" type="submit">Appliquer</button>
+                </form>
+              </details>
+            {% endif %}
+          </td>
+        </tr>
+        {% endwith %}
+      {% endfor %}
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["queue", "late files"])
+def test_control__rows_built_in_python_as_the_template_wrote_them(client, centre, monkeypatch,
+                                                                   late):  # fmt: skip
+    import re
+
+    from django.core.files.base import ContentFile
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from missions.backoffice.views.control import DECISIONS, row_html
+    from tests.missions.portal.conftest import PDF, PNG
+
+    status = S.TO_ENTER if late else S.SERVICE_FAIT
+    odd = DossierFactory(intervenant__last_name="O'Hara & <Fils>", iban="", bic="")
+    odd.rib_document.save("rib.pdf", ContentFile(PDF))
+    odd.id_document.save("id.pdf", ContentFile(PDF))
+    flagged = MissionFactory(centre=centre, intervenant=odd.intervenant, epreuve="")
+    _, travel = parts_for(flagged, status=status)
+    leg = TravelLeg.objects.create(
+        part=travel, date=flagged.start_date, mode="voiture", km=300,
+        from_commune=commune("Uturoa"), to_commune=commune("Papeete"),
+    )  # fmt: skip
+    leg.receipt.save("billet.png", ContentFile(PNG))
+    parts_for(MissionFactory(centre=centre, epreuve="Anglais <oral>"), status=status)  # no dossier
+    if late:
+        monkeypatch.setattr(
+            "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2027, 9, 5)
+        )
+    client.force_login(gestionnaire())
+
+    response = client.get(reverse("missions_control"), {"vue": "retard"} if late else {})
+    rows, context = response.context["rows"], response.context
+    assert len(rows) == 4 and (late or any(flags for _, flags in rows))
+
+    def same(html):  # the template's line breaks and indentation aside
+        return re.sub(r">\s+<", "><", re.sub(r"\s*\n\s*", " ", html)).replace("> <", "><").strip()
+
+    token = "tok&en"
+    with translation.override("fr"):
+        expected = Template(CONTROL_ROWS).render(Context({
+            "rows": rows, "late": late, "csrf_token": token, "decisions": DECISIONS,
+            "default_reopen": context["default_reopen"],
+        }))  # fmt: skip
+        built = "".join(
+            row_html(part, flags, late, token, context["default_reopen"]) for part, flags in rows
+        )
+    assert same(built) == same(expected)
+    assert 'data-document="justificatif"' in built and 'data-document="rib"' in built
+    assert "tok&amp;en" in built and "O&#x27;Hara &amp; &lt;Fils&gt;".upper() in built.upper()
