@@ -14,6 +14,7 @@ from missions.io import imports
 from missions.io.bulk_import import BulkImporter
 from missions.io.import_report import ImportReport
 from missions.io.imports import new_resource, read_file, run_import
+from missions.io.resources import MissionResource
 from missions.models import Mission, RateGroup
 from tests.missions import test_imports
 from tests.missions.test_imports import (
@@ -157,7 +158,8 @@ def test_bulk_import__xlsx_with_native_cells_same_as_before(reference):
     assert [(e.line, e.column) for e in errors] == [(7, "Quantité prévue")]
 
 
-def test_bulk_import__an_error_after_the_first_batches_writes_nothing(reference):
+def test_bulk_import__an_error_after_the_first_batches_writes_nothing(reference, monkeypatch):
+    monkeypatch.setattr(MissionResource._meta, "batch_size", 1000)
     rows = mission_rows(*reference, 2500)
     rows[2400]["Heure de fin"] = "midi"
     copies = []
