@@ -20,7 +20,7 @@ from missions.enums import IntervenantStatus
 from missions.models import ConvocationDocument, ConvocationRun, Mission, RunStatus
 from missions.services import notifications
 from missions.services.accounts import issue_first_passwords, needs_first_password
-from missions.services.convocation_pdfs import Convocation, Renderer, merge_documents
+from missions.services.convocation_pdfs import Convocation, Merged, Renderer
 from missions.services.convocations import issue_missions
 from missions.services.fees import neighbour_map
 from missions.services.rulebook import RateBook
@@ -159,11 +159,12 @@ def _execute(run):
     batches = [people[start : start + BATCH_SIZE] for start in range(0, len(people), BATCH_SIZE)]
     run.session, run.created_by  # noqa: B018 (loaded here, not by the batches' threads)
     neighbours = neighbour_map()
-    documents, done = [], 0
+    merged, done = Merged(), 0
 
     def issued(batch):
         nonlocal done
-        documents.extend(batch)
+        for document in batch:
+            merged.add(document)
         done += sum(len(c.missions) for document in batch for c in document.convocations)
         ConvocationRun.objects.filter(pk=run.pk).update(done=done)
 
@@ -173,9 +174,9 @@ def _execute(run):
                 status=RunStatus.CANCELLED, finished_at=timezone.now(), done=done
             )
             return
-    merged = merge_documents(documents)
-    if merged:
-        run.merged_pdf.save(f"convocations-{run.pk}.pdf", ContentFile(merged), save=False)
+    pdf = merged.pdf()
+    if pdf:
+        run.merged_pdf.save(f"convocations-{run.pk}.pdf", ContentFile(pdf), save=False)
     ConvocationRun.objects.filter(pk=run.pk).update(
         merged_pdf=run.merged_pdf.name,
         status=RunStatus.DONE,
