@@ -12,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 
 from missions.io import imports
 from missions.io.bulk_import import BulkImporter
+from missions.io.bulk_sql import allocate_pks
 from missions.io.import_report import ImportReport
 from missions.io.imports import new_resource, read_file, run_import
 from missions.io.resources import MissionResource
 from missions.models import Mission, RateGroup
+from tests.factories import MissionFactory
 from tests.missions import test_imports
 from tests.missions.test_imports import (
     BAC,
@@ -229,3 +231,13 @@ def test_bulk_import__committed_for_real(reference):
     assert indexed.values("object_id").distinct().count() == 1500
     again = run_import("missions", read_file(data, "m.csv"), dry_run=False)
     assert (again.skip, again.new) == (1500, 0)
+
+
+def test_allocate_pks__a_range_from_the_sequence_none_given_twice():
+    first, second = allocate_pks(Mission, 1000), allocate_pks(Mission, 3)
+
+    assert isinstance(first, range) and len(first) == 1000
+    assert len(second) == 3 and not set(first) & set(second)
+    assert allocate_pks(Mission, 0) == []
+    created = MissionFactory()
+    assert created.pk not in first and created.pk not in second
