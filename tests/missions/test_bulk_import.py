@@ -15,6 +15,7 @@ from missions.io.bulk_import import BulkImporter
 from missions.io.bulk_sql import allocate_pks
 from missions.io.import_report import ImportReport
 from missions.io.imports import new_resource, read_file, run_import
+from missions.io.resource_base import key_ranges
 from missions.io.resources import MissionResource
 from missions.models import Mission, RateGroup
 from tests.factories import MissionFactory
@@ -241,3 +242,8 @@ def test_allocate_pks__a_range_from_the_sequence_none_given_twice():
     assert allocate_pks(Mission, 0) == []
     created = MissionFactory()
     assert created.pk not in first and created.pk not in second
+
+
+def test_key_ranges__runs_of_consecutive_keys():
+    assert key_ranges([7, 3, 4, 5, 9, 8, 12]) == [[3, 5], [7, 9], [12, 12]]
+    assert key_ranges(range(1, 100_001)) == [[1, 100_000]]
