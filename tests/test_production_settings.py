@@ -70,7 +70,7 @@ def resolved(env=None):
 
 def test_without_redis_or_s3__a_file_cache_shared_on_the_host_and_local_files(tmp_path):
     settings = resolved({"CACHE_DIR": str(tmp_path)})
-    assert settings["cache"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert settings["cache"]["BACKEND"] == "imagin_site.common.file_cache.FileBasedCache"
     assert settings["cache"]["LOCATION"] == str(tmp_path)
     assert settings["session_engine"] == "django.contrib.sessions.backends.cached_db"
     assert settings["storages"] == {

@@ -37,7 +37,8 @@ if REDIS_URL := env("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's, without listing the directory at every write (common/file_cache.py).
+            "BACKEND": "imagin_site.common.file_cache.FileBasedCache",
             "LOCATION": env("CACHE_DIR", str(BASE_DIR / "cache")),
             # Past MAX_ENTRIES a random third of the files goes, the generation key perhaps
             # (every page then misses once): keep that rare.

@@ -193,7 +193,7 @@ class BulkImporter:
             if column.lookup:
                 cells = {row[column.index] for row in self.rows} if column.index is not None else ()
                 column.field.widget.load(cells)
-        self.row_keys = [self._row_key(row) for row in self.rows]
+        self.row_keys = self._row_keys()
         keys = set(self.row_keys) - {None}
         self.new_at_most = len(keys)
         if not keys:
@@ -211,6 +211,23 @@ class BulkImporter:
         self.new_at_most -= len(self.existing)
         if hasattr(self.resource, "locked_reasons") and self.existing:
             self.locked = self.resource.locked_reasons([v[0] for v in self.existing.values()])
+
+    def _row_keys(self):
+        """`_row_key` of every row, a key column at a time: a cell's part of the key is found
+        by one dict lookup (each distinct cell cleaned once), not a call per row and column."""
+        parts = []
+        for column in self.key_columns:
+            part = _KeyPart(column)
+            if column.index is None:
+                parts.append([part[column.constant.__class__, column.constant]] * len(self.rows))
+                continue
+            try:
+                parts.append([part[cell.__class__, cell] for cell in _cells(self.rows, column)])
+            except TypeError:  # an unhashable cell: row by row
+                return [self._row_key(row) for row in self.rows]
+        if not parts:
+            return [()] * len(self.rows)
+        return [None if _INVALID in key else key for key in zip(*parts, strict=True)]
 
     def _row_key(self, row):
         """The natural key the cells give, as the resource's instance loader reads it."""
@@ -412,6 +429,26 @@ class BulkImporter:
             for pk, *values in rows
         ]
         self.model.objects.bulk_update(instances, self.resource.get_bulk_update_fields())
+
+
+_INVALID = object()  # a key cell its widget refuses: the row has no key
+
+
+class _KeyPart(dict):
+    """(class, cell) -> the column's value for that cell in a natural key, or _INVALID."""
+
+    def __init__(self, column):
+        super().__init__()
+        self.column = column
+
+    def __missing__(self, key):
+        outcome = self.column.clean(key[1])
+        self[key] = part = _INVALID if outcome[2] is not None else outcome[1]
+        return part
+
+
+def _cells(rows, column):
+    return map(itemgetter(column.index), rows)
 
 
 def _until_none(items):

@@ -296,9 +296,10 @@ def export_file(kind, fmt, queryset=None):
         headers, rows = exports.export_rows(
             export.resource_class(), export.export, queryset, native
         )
-    if native:
-        content = exports.xlsx_bytes(kind, headers, rows)
-    else:
-        content = b"".join(exports.csv_chunks(headers, rows))
+    with exports.reading_all():
+        if native:
+            content = exports.xlsx_bytes(kind, headers, rows)
+        else:
+            content = b"".join(exports.csv_chunks(headers, rows))
     name = f"{kind}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     return content, FORMATS[fmt], name

@@ -256,7 +256,10 @@ class MissionResource(ImportResource):
         # Mission has no save() logic: imported by services/bulk_import.py, which keeps every
         # check of this resource and writes in batches (COPY), whatever the number of rows.
         use_bulk = True
-        batch_size = 1000
+        # Rows per COPY (and per UPDATE of changed rows): each COPY's end waits for the
+        # server to catch up, then the server waits for the next one's first rows; 5
+        # batches of a 100,000-row file rather than 100 make it a tenth faster or more.
+        batch_size = 20_000
 
     def complete_instance(self, instance, row):
         if instance.end_date is None:

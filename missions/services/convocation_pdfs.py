@@ -156,18 +156,33 @@ def _html(convocations, run):
     )
 
 
-def merge_documents(documents):
-    """The PDF for printing: the documents' pages in order, one bookmark per intervenant."""
-    writer, producer = PdfWriter(), "WeasyPrint"
-    for document in documents:
+class Merged:
+    """The PDF for printing: the documents' pages in order, one bookmark per intervenant.
+    Documents are added as their batch is done (while the next batch's PDFs are laid out),
+    the file written at the end."""
+
+    def __init__(self):
+        self.writer, self.producer = PdfWriter(), "WeasyPrint"
+
+    def add(self, document):
         reader = PdfReader(io.BytesIO(document.pdf))
-        producer, offset = _producer(reader), len(writer.pages)
+        self.producer, offset = _producer(reader), len(self.writer.pages)
         for page in reader.pages:
-            writer.add_page(page)
+            self.writer.add_page(page)
         for convocation, (start, _) in zip(
             document.convocations, document.page_ranges, strict=True
         ):
-            writer.add_outline_item(title=convocation.title, page_number=offset + start)
-    if not writer.pages:
-        return None
-    return _write(writer, {"/Title": "Convocations", "/Producer": producer})
+            self.writer.add_outline_item(title=convocation.title, page_number=offset + start)
+
+    def pdf(self):
+        if not self.writer.pages:
+            return None
+        return _write(self.writer, {"/Title": "Convocations", "/Producer": self.producer})
+
+
+def merge_documents(documents):
+    """The merged PDF of these documents (Merged)."""
+    merged = Merged()
+    for document in documents:
+        merged.add(document)
+    return merged.pdf()

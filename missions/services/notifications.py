@@ -35,10 +35,10 @@ TRANSITION_NOTICES = {
 }
 
 
-def _notice(kind, intervenant, context):
+def _notice(kind, intervenant, context, base_url=None):
     body = render_to_string(
         f"missions/emails/{kind}.txt",
-        {"intervenant": intervenant, "base_url": site_root_url(), **context},
+        {"intervenant": intervenant, "base_url": base_url or site_root_url(), **context},
     )
     return Notification(
         recipient=intervenant.email,
@@ -92,14 +92,14 @@ def notify_convocations(missions, with_first_password):
     """One convocation notice per mission, written in one insert and delivered together (one
     mail server session) once the surrounding transaction commits. `with_first_password`
     holds the pks of the intervenants whose convocation carries a first password."""
-    notices = []
+    notices, base_url = [], site_root_url()  # one query for the batch, not one per notice
     for mission in missions:
         person = mission.intervenant
         if not person.email:
             logger.warning("Pas de courriel pour %s : notification convocation non envoyée", person)
             continue
         context = {"mission": mission, "first_password": person.pk in with_first_password}
-        notices.append(_notice("convocation", person, context))
+        notices.append(_notice("convocation", person, context, base_url))
     Notification.objects.bulk_create(notices)
     ids = [notice.pk for notice in notices]
     if ids:

@@ -12,9 +12,13 @@ from django.test.utils import CaptureQueriesContext
 
 from missions.io import imports
 from missions.io.bulk_import import BulkImporter
+from missions.io.bulk_sql import allocate_pks
 from missions.io.import_report import ImportReport
 from missions.io.imports import new_resource, read_file, run_import
+from missions.io.resource_base import key_ranges
+from missions.io.resources import MissionResource
 from missions.models import Mission, RateGroup
+from tests.factories import MissionFactory
 from tests.missions import test_imports
 from tests.missions.test_imports import (
     BAC,
@@ -157,7 +161,8 @@ def test_bulk_import__xlsx_with_native_cells_same_as_before(reference):
     assert [(e.line, e.column) for e in errors] == [(7, "Quantité prévue")]
 
 
-def test_bulk_import__an_error_after_the_first_batches_writes_nothing(reference):
+def test_bulk_import__an_error_after_the_first_batches_writes_nothing(reference, monkeypatch):
+    monkeypatch.setattr(MissionResource._meta, "batch_size", 1000)
     rows = mission_rows(*reference, 2500)
     rows[2400]["Heure de fin"] = "midi"
     copies = []
@@ -227,3 +232,18 @@ def test_bulk_import__committed_for_real(reference):
     assert indexed.values("object_id").distinct().count() == 1500
     again = run_import("missions", read_file(data, "m.csv"), dry_run=False)
     assert (again.skip, again.new) == (1500, 0)
+
+
+def test_allocate_pks__a_range_from_the_sequence_none_given_twice():
+    first, second = allocate_pks(Mission, 1000), allocate_pks(Mission, 3)
+
+    assert isinstance(first, range) and len(first) == 1000
+    assert len(second) == 3 and not set(first) & set(second)
+    assert allocate_pks(Mission, 0) == []
+    created = MissionFactory()
+    assert created.pk not in first and created.pk not in second
+
+
+def test_key_ranges__runs_of_consecutive_keys():
+    assert key_ranges([7, 3, 4, 5, 9, 8, 12]) == [[3, 5], [7, 9], [12, 12]]
+    assert key_ranges(range(1, 100_001)) == [[1, 100_000]]

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from missions.enums import Actor, PartStatus
 from missions.io.imports import read_file, run_import
+from missions.io.resources import MissionResource
 from missions.models import Centre, Intervenant, Mission, Notification
 from missions.services import notifications
 from missions.services.lifecycle import transition
@@ -80,7 +81,12 @@ def test_import_intervenants__connection_lost_after_n_rows_writes_nothing(after)
 
 
 @pytest.mark.parametrize("after", [0, 1, 2])
-def test_import_missions__connection_lost_between_bulk_batches_writes_nothing(reference, after):  # noqa: F811
+def test_import_missions__connection_lost_between_bulk_batches_writes_nothing(
+    reference,  # noqa: F811
+    after,
+    monkeypatch,
+):
+    monkeypatch.setattr(MissionResource._meta, "batch_size", 1000)
     intervenants, centres = reference
     parsed = read_file(csv_bytes(mission_rows(intervenants, centres, 2100)), "m.csv")
 
@@ -93,7 +99,11 @@ def test_import_missions__connection_lost_between_bulk_batches_writes_nothing(re
     assert Mission.objects.count() == 0
 
 
-def test_import_missions__the_same_file_imports_fine_once_the_database_is_back(reference):  # noqa: F811
+def test_import_missions__the_same_file_imports_fine_once_the_database_is_back(
+    reference,  # noqa: F811
+    monkeypatch,
+):
+    monkeypatch.setattr(MissionResource._meta, "batch_size", 1000)
     intervenants, centres = reference
     data = csv_bytes(mission_rows(intervenants, centres, 1500))
     with database_goes_away("missions_mission", 1):

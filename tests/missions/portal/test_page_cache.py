@@ -261,6 +261,7 @@ NOT_ON_PORTAL_PAGES = {
     "missions/io/payment_files.py": "payment lines of a sealed batch",
     "missions/services/notifications.py": "e-mails and the reminder date",
     "missions/io/bulk_sql.py": "helpers: their caller (bulk_import.py) renews",
+    "missions/io/exports.py": "reads only (a SET LOCAL of the export's transaction)",
     "missions/backoffice/two_factor.py": "staff OTP devices",
     "assignment/services/runs.py": "solver runs",
     "assignment/services/proposals.py": "assignment proposals",
