@@ -166,6 +166,9 @@ def _fill_csrf_tokens(request, response):
     first, *rest = response.content.split(CSRF_PLACEHOLDER)
     response.content = first + b"".join(get_token(request).encode() + part for part in rest)
     middleware.process_response(request, response)
+    # Its tokens make this response unlike any other: an ETag of its own, without hashing the
+    # page (ConditionalGetMiddleware would), and never a 304 that keeps stale tokens.
+    response["ETag"] = f'"{uuid.uuid4().hex}"'
 
 
 def _bump():
