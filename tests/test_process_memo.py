@@ -34,3 +34,18 @@ def test_bounded_in_bytes__least_recently_used_go_first():
     memo.put("huge", "v", "x", 60, seconds=60)  # over a quarter of the memory: not kept
     assert memo.get("huge", "v") is None
     assert memo.get("c", "v") == "c"
+
+
+def test_page_store__another_process_copy_read_once_then_from_memory(monkeypatch):
+    from django.core.cache import cache
+
+    from imagin_site.common.process_memo import PageStore
+
+    cache.clear()
+    writer, reader = PageStore(max_bytes=1000), PageStore(max_bytes=1000)  # two processes
+    writer.set("page", "v1", "html", seconds=60)
+    assert reader.get("page", "v1") == "html"
+    assert reader.get("page", "v2") is None  # a version renewed since
+    cache.delete("page")
+    assert writer.get("page", "v1") == "html"  # from its memory, the shared copy gone
+    assert reader.get("page", "v1") is None  # dropped at the version miss above

@@ -15,7 +15,6 @@ page (the request form) is stored without its CSRF tokens, which each hit fills 
 import hashlib
 import logging
 import re
-import time
 import uuid
 
 from django.conf import settings
@@ -29,7 +28,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, set_response_etag
 
-from imagin_site.common.process_memo import PageMemo
+from imagin_site.common.process_memo import PageStore
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +40,9 @@ UNCACHEABLE_CONTROL = {"private", "no-cache", "no-store"}
 # The hidden field {% csrf_token %} writes, and what a stored form page has in its place.
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"public-cache-csrf-placeholder"
-# Pages this process served lately, kept in its memory under their generation: a hit then
-# reads only the generation from the shared cache, not the page (read, unzipped, unpickled).
-_local_pages = PageMemo(max_bytes=16 * 1024 * 1024)
+# Under their generation; a hit from this process's memory reads only the generation from
+# the shared cache, not the page (read, unzipped, unpickled).
+_pages = PageStore(max_bytes=16 * 1024 * 1024, size=lambda entry: len(entry["content"]))
 
 
 def _page_key(request):
@@ -105,20 +104,14 @@ def fetch(request):
     is where `store` puts a fresh rendering: a change or midnight during the rendering then
     leaves it unused."""
     key = _page_key(request)
-    current = cache.get(GENERATION_KEY) or _new_generation()
-    slot = (key, current)
-    entry = _local_pages.get(key, current)
+    slot = (key, cache.get(GENERATION_KEY) or _new_generation())
+    entry = _pages.get(*slot)
     if entry is None:
-        entry = cache.get(key)
-        if not isinstance(entry, dict) or entry.get("generation") != current:
-            return slot, None
-        # Kept here no longer than in the shared cache.
-        seconds = entry.get("expires", 0) - time.time()
-        _local_pages.put(key, current, entry, len(entry["content"]), seconds)
+        return slot, None
     response = HttpResponse(entry["content"])
     for header, value in entry["headers"]:
         response[header] = value
-    if entry.get("csrf"):
+    if entry["csrf"]:
         _fill_csrf_tokens(request, response)
     return slot, response
 
@@ -136,16 +129,8 @@ def store(slot, response):
         # Computed once here rather than by ConditionalGetMiddleware at every hit. Not for a
         # form page: its tokens differ at each hit, and a browser must not keep old ones.
         set_response_etag(response)
-    headers = [(h, v) for h, v in response.items() if not (csrf and h.lower() == "etag")]
-    entry = {
-        "generation": generation,
-        "expires": time.time() + settings.PAGE_CACHE_SECONDS,
-        "content": content,
-        "headers": headers,
-        "csrf": csrf,
-    }
-    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-    _local_pages.put(key, generation, entry, len(entry["content"]), settings.PAGE_CACHE_SECONDS)
+    entry = {"content": content, "headers": list(response.items()), "csrf": csrf}
+    _pages.set(key, generation, entry, settings.PAGE_CACHE_SECONDS)
 
 
 def _template(content):

@@ -6,6 +6,8 @@ import threading
 import time
 from collections import OrderedDict
 
+from django.core.cache import cache
+
 
 class VersionedMemo:
     def __init__(self, version):
@@ -69,3 +71,29 @@ class PageMemo:
         entry = self._entries.pop(key, None)
         if entry is not None:
             self._bytes -= entry[2]
+
+
+class PageStore:
+    """Pages kept under a version in the shared cache (every process and host) and, once a
+    process has served one, in that process's memory too (PageMemo): a hit then reads only
+    the version from the shared cache. `get` answers only a page stored under `version`, and
+    none kept longer than the `seconds` it was stored for."""
+
+    def __init__(self, max_bytes, size=len):
+        self._memo = PageMemo(max_bytes)
+        self._size = size  # bytes a value holds, for the memory bound
+
+    def get(self, key, version):
+        value = self._memo.get(key, version)
+        if value is not None:
+            return value
+        entry = cache.get(key)  # (version, expires, value)
+        if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version):
+            return None
+        # Kept in memory no longer than in the shared cache.
+        self._memo.put(key, version, entry[2], self._size(entry[2]), entry[1] - time.time())
+        return entry[2]
+
+    def set(self, key, version, value, seconds):
+        cache.set(key, (version, time.time() + seconds, value), seconds)
+        self._memo.put(key, version, value, self._size(value), seconds)

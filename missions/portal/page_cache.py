@@ -11,7 +11,6 @@ pages use no CSP nonce (imagin_site/middleware/csp.py).
 
 import hashlib
 import logging
-import time
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -21,7 +20,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from imagin_site.common.process_memo import PageMemo
+from imagin_site.common.process_memo import PageStore
 from missions.services import portal_versions
 
 logger = logging.getLogger(__name__)
@@ -30,10 +29,10 @@ logger = logging.getLogger(__name__)
 CSRF_PLACEHOLDER = "portal-cache-csrf-placeholder"
 # In the keys: a deployment that changes what an entry holds starts from new keys, whatever
 # the shared cache still keeps from the previous release.
-ENTRY_FORMAT = 2
-# Pages this process served lately, in its memory under their versions: a hit then reads the
-# versions from the shared cache, not the page.
-_local_pages = PageMemo(max_bytes=32 * 1024 * 1024)
+ENTRY_FORMAT = 3
+# Under their versions; a hit from this process's memory reads only the versions from the
+# shared cache, not the page.
+_pages = PageStore(max_bytes=32 * 1024 * 1024)
 
 
 def render(template_name, context, request):
@@ -75,9 +74,7 @@ def page(request, intervenant, name, variant, render_page):
     keys = portal_versions.version_keys(intervenant.pk)
     try:
         current = portal_versions.versions(cache.get_many(keys), keys)
-        html = _local_pages.get(key, current)
-        if html is None:
-            html = _shared_copy(key, current)
+        html = _pages.get(key, current)
     except Exception:
         logger.exception("Cache du portail indisponible.")
         return served(request, render_page())
@@ -86,19 +83,7 @@ def page(request, intervenant, name, variant, render_page):
     html = render_page()
     try:
         # Under the versions read *before* rendering: a write meanwhile leaves it unused.
-        expires = time.time() + settings.PORTAL_CACHE_SECONDS
-        cache.set(key, (current, html, expires), settings.PORTAL_CACHE_SECONDS)
-        _local_pages.put(key, current, html, len(html), settings.PORTAL_CACHE_SECONDS)
+        _pages.set(key, current, html, settings.PORTAL_CACHE_SECONDS)
     except Exception:
         logger.exception("Cache du portail : enregistrement impossible.")
     return served(request, html)
-
-
-def _shared_copy(key, current):
-    """The page stored under `key` by any process for these versions, or None; kept in this
-    process's memory too, no longer than in the shared cache."""
-    entry = cache.get(key)  # (versions, html, expires)
-    if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == current):
-        return None
-    _local_pages.put(key, current, entry[1], len(entry[1]), entry[2] - time.time())
-    return entry[1]
