@@ -420,7 +420,7 @@ CONTROL_ROWS = """{% load missions_tags %}
         {% with mission=part.etat.mission %}
         <tr>
           {% if not late %}<td><input type="checkbox" name="parts" value="{{ part.pk }}" form="bulk-control" data-action="w-bulk#toggle" data-w-bulk-target="item" aria-label="Sélectionner {{ part }}"></td>{% endif %}
-          <td>{{ mission.intervenant.full_name }}<br><small>{{ mission.intervenant.identifier }}</small>{% include "missions/admin/_documents.html" with dossier=mission.intervenant.dossier %}</td>
+          <td>{{ mission.intervenant.full_name }}<br><small>{{ mission.intervenant.identifier }}</small><ul class="row-documents">{% for line in part|receipt_lines %}<li><a href="{{ line|receipt_url }}" target="_blank" rel="noopener" data-document="justificatif">Justificatif : {{ line }}</a></li>{% endfor %}{% with dossier=mission.intervenant.dossier %}{% with rib=dossier|dossier_document_url:"rib" identity=dossier|dossier_document_url:"identite" %}{% if rib %}<li><a href="{{ rib }}" target="_blank" rel="noopener" data-document="rib">RIB</a></li>{% endif %}{% if identity %}<li><a href="{{ identity }}" target="_blank" rel="noopener" data-document="identite">Pièce d'identité</a></li>{% endif %}{% endwith %}{% endwith %}</ul></td>
           <td><a href="{% url 'wagtailsnippets_missions_mission:inspect' mission.pk %}">{{ mission.epreuve|default:mission.activity.name }}</a><br><small>{{ mission.activity.name }} — {{ mission.centre.name }} ({{ mission.centre.island.name }}), {{ mission.start_date|date:"d/m/Y" }}</small></td>
           <td>{{ part.get_nature_display }}<br><small>{{ part.get_status_display }}</small></td>
           <td>{{ part.amount|xpf }}</td>

@@ -111,7 +111,7 @@ def flags_of(parts):
 
 
 def documents_html(part, dossier):
-    """The row's document links, as templates/missions/admin/_documents.html writes them."""
+    """The row's document links: the part's receipts, then the dossier's RIB and ID."""
     links = [
         f'<li><a href="{escape(receipt_url(line))}" target="_blank" rel="noopener" '
         f'data-document="justificatif">Justificatif : {escape(str(line))}</a></li>'
