@@ -178,11 +178,3 @@ class Merged:
         if not self.writer.pages:
             return None
         return _write(self.writer, {"/Title": "Convocations", "/Producer": self.producer})
-
-
-def merge_documents(documents):
-    """The merged PDF of these documents (Merged)."""
-    merged = Merged()
-    for document in documents:
-        merged.add(document)
-    return merged.pdf()
