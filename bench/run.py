@@ -107,7 +107,7 @@ def explain_listings():
 def load_pages(config, urls):
     from django.db import connections
 
-    from bench.load import Server, check, wrk
+    from bench.load import Server, check, floor_again, wrk
 
     connections.close_all()
     server = Server(config.workers)
@@ -123,6 +123,8 @@ def load_pages(config, urls):
             result = wrk(server.base + path, config.duration, config.connections, cookie)
             log(f"{label}: {result}")
             results.append((label, result))
+        if results and results[0][0].startswith("floor"):
+            results[0] = (results[0][0], floor_again(server, config, results[0][1], log))
     finally:
         server.stop()
     return results

@@ -23,13 +23,17 @@ def previous_floor(path):
 
 def floor_check(pages, previous=None):
     """One line: this run's floor against the usual one, flagged when far from it."""
-    floor = next((r.get("rps") or 0 for label, r in pages if label.startswith("floor")), 0)
+    result = next((r for label, r in pages if label.startswith("floor")), {})
+    floor = result.get("rps") or 0
     low, high = FLOOR_USUAL_RANGE
     usual = f"usual {_fmt(FLOOR_REFERENCE_RPS)} req/s (bench/config.py)"
     if previous:
         usual += f", previous report {_fmt(previous)}"
     ratio = floor / FLOOR_REFERENCE_RPS
     line = f"{_fmt(floor)} req/s, {100 * ratio:.0f} % of the {usual}"
+    if len(result.get("samples", ())) == 2:
+        before, after = result["samples"]
+        line += f" (mean of {_fmt(before)} before the pages and {_fmt(after)} after)"
     if low <= ratio <= high:
         return f"{line}: normal."
     return (

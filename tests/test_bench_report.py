@@ -146,6 +146,14 @@ def test_floor_check__flags_a_floor_far_from_usual(tmp_path):
     assert "previous report 1 234" in floor_check(pages, previous_floor(report))
 
 
+def test_floor_check__says_which_samples_the_floor_is_the_mean_of():
+    from bench.targets import floor_check
+
+    pages = [("floor (/bench/floor/)", {"rps": 3300.0, "samples": [3000.0, 3600.0]})]
+    assert "3 300 req/s" in floor_check(pages)
+    assert "(mean of 3 000 before the pages and 3 600 after)" in floor_check(pages)
+
+
 def test_goals_of_the_round__each_page_against_its_floor_and_the_staff_screens():
     from bench.goals import table as goals_table
 
