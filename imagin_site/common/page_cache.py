@@ -24,10 +24,11 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, set_response_etag
 
+from imagin_site.common.csrf_tokens import token_for
 from imagin_site.common.process_memo import PageStore
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def _fill_csrf_tokens(request, response):
     middleware = CsrfViewMiddleware(lambda request: response)
     middleware.process_request(request)
     first, *rest = response.content.split(CSRF_PLACEHOLDER)
-    response.content = first + b"".join(get_token(request).encode() + part for part in rest)
+    response.content = first + b"".join(token_for(request).encode() + part for part in rest)
     middleware.process_response(request, response)
     # Its tokens make this response unlike any other: an ETag of its own, without hashing the
     # page (ConditionalGetMiddleware would), and never a 304 that keeps stale tokens.

@@ -1,0 +1,69 @@
+"""The cached form page's CSRF tokens (imagin_site/common/csrf_tokens.py): Django's format,
+accepted by CsrfViewMiddleware, and drawn without bias."""
+
+from collections import Counter
+
+from django.middleware import csrf
+from django.test import RequestFactory
+
+from imagin_site.common import csrf_tokens
+
+
+def test_random_string__only_allowed_characters_of_the_length_asked():
+    for length in (1, 32, 64, 300):
+        drawn = csrf_tokens.random_string(length)
+        assert len(drawn) == length
+        assert set(drawn) <= set(csrf.CSRF_ALLOWED_CHARS)
+
+
+def test_random_string__every_character_from_as_many_bytes_and_the_rest_dropped():
+    # Uniform by construction: each of the 62 characters comes from exactly four usable byte
+    # values, and the eight others are deleted before the translation, never folded onto
+    # the first characters.
+    usable = bytes(range(csrf_tokens.USABLE_BYTES))
+    translated = usable.translate(csrf_tokens._TO_CHARACTER, csrf_tokens._UNUSABLE)
+    assert Counter(translated.decode()) == dict.fromkeys(csrf.CSRF_ALLOWED_CHARS, 4)
+    assert (
+        bytes(range(csrf_tokens.USABLE_BYTES, 256)).translate(
+            csrf_tokens._TO_CHARACTER, csrf_tokens._UNUSABLE
+        )
+        == b""
+    )
+
+
+def test_random_string__characters_come_out_evenly():
+    counts = Counter(csrf_tokens.random_string(62_000))
+    # 1,000 expected per character, standard deviation about 31: 700–1,300 never fails
+    # by chance, and a bias folded onto 8 characters (about +50 %) would.
+    assert len(counts) == 62
+    assert all(700 <= count <= 1300 for count in counts.values())
+
+
+def test_masked__a_token_django_accepts_for_this_secret_and_no_other():
+    secret = csrf_tokens.random_string(csrf.CSRF_SECRET_LENGTH)
+    token = csrf_tokens.masked(secret)
+    csrf._check_token_format(token)
+    assert len(token) == csrf.CSRF_TOKEN_LENGTH
+    assert csrf._does_token_match(token, secret)
+    assert not csrf._does_token_match(token, csrf_tokens.random_string(32))
+    assert csrf_tokens.masked(secret) != token  # a new mask each time (BREACH)
+
+
+def test_token_for__new_visitor_gets_a_secret_and_the_cookie_flagged():
+    request = RequestFactory().get("/")
+    token = csrf_tokens.token_for(request)
+    secret = request.META["CSRF_COOKIE"]
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    assert csrf._does_token_match(token, secret)
+    # A second form on the page: the same secret, another mask.
+    assert csrf._does_token_match(csrf_tokens.token_for(request), secret)
+    assert request.META["CSRF_COOKIE"] == secret
+
+
+def test_token_for__returning_visitor_keeps_the_secret_of_their_cookie():
+    secret = csrf_tokens.random_string(32)
+    request = RequestFactory().get("/", HTTP_COOKIE=f"csrftoken={secret}")
+    csrf.CsrfViewMiddleware(lambda request: None).process_request(request)
+    token = csrf_tokens.token_for(request)
+    assert request.META["CSRF_COOKIE"] == secret
+    assert csrf._does_token_match(token, secret)
