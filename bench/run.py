@@ -36,31 +36,17 @@ def prepare(config):
     return counts, seconds
 
 
-def targets():
-    """URLs to load and the cookies they need."""
-    from django.contrib.auth import get_user_model
-
-    from bench import dataset
-    from bench.config import BENCH_USERNAME
-    from bench.cookies import session_cookie
+def public_targets():
+    """The floor and one page of each public page type, as an anonymous visitor."""
     from home.models import ContactPage
-    from missions.models import Mission, Session
     from regulations.models.pages import (
         DocumentationPage,
         IntervenantRequestPage,
         RegulationPage,
     )
 
-    User = get_user_model()
-    person = User.objects.get(username=BENCH_USERNAME)
-    gestionnaire = User.objects.get(username="gestionnaire")
-    device = dataset.otp_device(gestionnaire)
-    mission = Mission.objects.filter(intervenant__user=person).order_by("pk").first()
-    session = Session.objects.filter(name__startswith=dataset.PREFIX).order_by("pk").first()
     pages = list(RegulationPage.objects.live().specific())
     regulation = next((p for p in pages if "rate_table" in str(p.body.raw_data)), pages[0])
-    portal = session_cookie(person)
-    staff = session_cookie(gestionnaire, device)
     return [
         ("floor (/bench/floor/)", "/bench/floor/", ""),
         ("home", "/", ""),
@@ -74,6 +60,28 @@ def targets():
             ]
             if (page := model.objects.live().order_by("pk").first())
         ],
+    ]
+
+
+def targets():
+    """URLs to load and the cookies they need."""
+    from django.contrib.auth import get_user_model
+
+    from bench import dataset
+    from bench.config import BENCH_USERNAME
+    from bench.cookies import session_cookie
+    from missions.models import Mission, Session
+
+    User = get_user_model()
+    person = User.objects.get(username=BENCH_USERNAME)
+    gestionnaire = User.objects.get(username="gestionnaire")
+    device = dataset.otp_device(gestionnaire)
+    mission = Mission.objects.filter(intervenant__user=person).order_by("pk").first()
+    session = Session.objects.filter(name__startswith=dataset.PREFIX).order_by("pk").first()
+    portal = session_cookie(person)
+    staff = session_cookie(gestionnaire, device)
+    return [
+        *public_targets(),
         ("portal: my missions (15)", "/espace/", portal),
         ("portal: mission page", f"/espace/missions/{mission.pk}/", portal),
         (

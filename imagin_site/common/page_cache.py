@@ -43,6 +43,9 @@ CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"public-cache-csrf-placeholder"
 # Under their generation; a hit from this process's memory reads only the generation from
 # the shared cache, not the page (read, unzipped, unpickled).
+# Only its request and response steps are used; built once (its constructor inspects the
+# view for async support).
+_CSRF = CsrfViewMiddleware(lambda request: None)
 _pages = PageStore(max_bytes=16 * 1024 * 1024, size=lambda entry: len(entry["content"]))
 
 
@@ -147,11 +150,10 @@ def _fill_csrf_tokens(request, response):
     """Each placeholder replaced by a token of this request's CSRF secret, and the CSRF
     cookie set when it must be, as CsrfViewMiddleware would around a fresh rendering (a hit
     is answered before it runs)."""
-    middleware = CsrfViewMiddleware(lambda request: response)
-    middleware.process_request(request)
+    _CSRF.process_request(request)
     first, *rest = response.content.split(CSRF_PLACEHOLDER)
     response.content = first + b"".join(token_for(request).encode() + part for part in rest)
-    middleware.process_response(request, response)
+    _CSRF.process_response(request, response)
     # Its tokens make this response unlike any other: an ETag of its own, without hashing the
     # page (ConditionalGetMiddleware would), and never a 304 that keeps stale tokens.
     response["ETag"] = f'"{uuid.uuid4().hex}"'
