@@ -263,6 +263,7 @@ NOT_ON_PORTAL_PAGES = {
     "missions/io/bulk_sql.py": "helpers: their caller (bulk_import.py) renews",
     "missions/io/exports.py": "reads only (a SET LOCAL of the export's transaction)",
     "missions/backoffice/two_factor.py": "staff OTP devices",
+    "missions/auth_backend.py": "reads only (the per-request user lookup's SELECT)",
     "assignment/services/runs.py": "solver runs",
     "assignment/services/proposals.py": "assignment proposals",
     "assignment/admin_views.py": "pinning a proposal",
