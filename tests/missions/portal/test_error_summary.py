@@ -31,7 +31,7 @@ def test_failed_work_line__title_summary_and_links_to_the_fields(logged, alice_m
     assert response.status_code == 400
     assert title(response).startswith("Erreur : ")
     box = summary(response)
-    assert "autofocus" in box and 'tabindex="-1"' in box and "2 erreurs" in box
+    assert "autofocus" in box and 'tabindex="-1"' in box and "2 erreurs à corriger" in box
     assert 'href="#id_travail-date"' in box and 'href="#id_travail-quantity"' in box
     assert "ne peut pas être négative" in box
     html = response.content.decode()
@@ -58,6 +58,8 @@ def test_failed_login__summary_links_to_the_identifier(alice_mission):
     )
     assert title(response).startswith("Erreur : ")
     assert 'href="#id_username"' in summary(response)
+    # A title that fits every form: a login saves nothing.
+    assert "Une erreur à corriger" in summary(response)
 
 
 def test_pages_without_errors__no_summary_no_error_title(logged, alice_mission):
