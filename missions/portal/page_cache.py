@@ -16,10 +16,10 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from imagin_site.common.csrf_tokens import token_for
 from imagin_site.common.process_memo import PageStore
 from missions.services import portal_versions
 
@@ -43,7 +43,7 @@ def render(template_name, context, request):
 def served(request, html, status=200):
     """The response for `html` with this request's CSRF token in the forms."""
     if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+        html = html.replace(CSRF_PLACEHOLDER, token_for(request))
     return HttpResponse(html, status=status)
 
 
