@@ -52,6 +52,14 @@ def _linear(model, time_limit, weight, stay_costs, fairness, kept=None, integer=
         objective.SetCoefficient(excess, 1)
         # load - excess <= step, i.e. excess >= load - step
         at_most(model.by_person[person_id], step - model.held[person_id], [(excess, -1)])
+    _trip_rows(lp, model, chosen, stay_costs, new, at_most)
+    objective.SetMinimization()
+    return lp, chosen
+
+
+def _trip_rows(lp, model, chosen, stay_costs, new, at_most):
+    """The stays (present) and trip starts of `model` as variables, their rows and costs."""
+    objective = lp.Objective()
     present = {
         stay: new(0, 1, "")
         for stay, indexes in model.stays.items()
@@ -61,6 +69,8 @@ def _linear(model, time_limit, weight, stay_costs, fairness, kept=None, integer=
         if stay in present:
             # At most one need a half-day, and only when there: chosen <= present.
             at_most(indexes, 0, [(present[stay], -1)])
+    for here, indexes in model.one_island:
+        at_most(indexes, 1, [(present[stay], 1) for stay in here if stay in present])
     for stay, var in present.items():
         # Present only for a need that day (no idle day on the island): present <= chosen.
         row = lp.Constraint(-lp.infinity(), 0)
@@ -75,8 +85,6 @@ def _linear(model, time_limit, weight, stay_costs, fairness, kept=None, integer=
         # present - present the day before - start <= 0
         before = present.get(model.previous(stay))
         at_most([], 0, [(var, 1), (begins, -1), *([(before, -1)] if before else [])])
-    objective.SetMinimization()
-    return lp, chosen
 
 
 def relax(model, time_limit: float):

@@ -70,11 +70,9 @@ def solve(
                 model, relaxed, baseline, time_limit - _since(started), progress
             )
     if chosen is None:
-        # Nothing found in time: the baseline is still a valid proposal.
-        fallback = greedy(problem, found)
-        fallback.status = f"{status}, proposition au plus proche"
-        fallback.seconds = _since(started)
-        return fallback
+        # Nothing found in time: the baseline, kept to the hard rules, is still a proposal.
+        chosen, bound = complete(model, baseline), None
+        status = f"{status}, proposition au plus proche"
     return _solution(problem, found, model, chosen, bound, status, _since(started))
 
 
@@ -83,7 +81,7 @@ def _search(model: Structure, relaxed, baseline, time_limit, progress):
     started = time.perf_counter()
     values, reduced, lp_bound = relaxed
     rounded = {i for i, value in enumerate(values) if value > 1 - INTEGRAL}
-    incumbent = min(complete(model, rounded), baseline, key=model.objective)
+    incumbent = min(complete(model, rounded), complete(model, baseline), key=model.objective)
     support = {i for i, value in enumerate(values) if value > INTEGRAL} | incumbent
     if progress:
         progress(f"Relaxation fractionnaire : recherche sur ses {len(support)} affectations…")
@@ -110,31 +108,36 @@ def _search(model: Structure, relaxed, baseline, time_limit, progress):
 
 
 def complete(model: Structure, chosen) -> set:
-    """`chosen` (a valid proposal, e.g. the whole values of a fractional relaxation) with
-    the places still open filled cheapest pair first, keeping every hard rule: a close
-    incumbent, so that reduced-cost fixing leaves little to search."""
-    chosen = set(chosen)
+    """`chosen` (a proposal, e.g. the whole values of a fractional relaxation, or the
+    baseline, which may break the one-island-a-day rule of trips) less what breaks a hard
+    rule, then the places still open filled cheapest pair first, keeping every hard rule: a
+    close incumbent, so that reduced-cost fixing leaves little to search."""
+    result = set()
     filled, load, busy = defaultdict(int), defaultdict(int), set()
-    for i in chosen:
-        need_id, person_id, _ = model.pairs[i]
-        filled[need_id] += 1
-        load[person_id] += 1
-        busy.update(model.clashes_of[i])
-    for i in sorted(range(len(model.pairs)), key=lambda i: model.pairs[i][2]):
+    islands, away = defaultdict(set), set()  # (person, date) -> islands; those on a trip
+    order = sorted(range(len(model.pairs)), key=lambda i: model.pairs[i][2])
+    for i in [*sorted(chosen), *order]:
         need_id, person_id, _ = model.pairs[i]
         limit = model.capacity.get(person_id)
+        island, date = model.place[i]
+        day = person_id, date
+        trip = i in model.stay_of
         if (
-            i in chosen
+            i in result
             or filled[need_id] >= model.slots[need_id]
             or busy.intersection(model.clashes_of[i])
             or (limit is not None and load[person_id] >= limit)
+            or ((trip or day in away) and islands[day] - {island})
         ):
             continue
-        chosen.add(i)
+        result.add(i)
         filled[need_id] += 1
         load[person_id] += 1
         busy.update(model.clashes_of[i])
-    return chosen
+        islands[day].add(island)
+        if trip:
+            away.add(day)
+    return result
 
 
 def _since(started):
@@ -154,7 +157,8 @@ def _solution(problem, found, model, chosen, bound, status, seconds):
     solution = Solution(assignments, uncovered, status, seconds)
     # How far, in francs of the objective (cost plus the fairness penalty), the proposal
     # may be from the best one: its objective less the proven bound.
-    solution.gap_francs = max(0.0, (model.objective(chosen) - bound) * CP_UNIT)
+    if bound is not None:
+        solution.gap_francs = max(0.0, (model.objective(chosen) - bound) * CP_UNIT)
     return solution
 
 
@@ -224,6 +228,11 @@ def _cp_trips(cp, model: Structure, variables, hint):
         listed = [variables[i] for i in indexes if i in variables]
         if listed:
             cp.add(sum(listed) <= present[stay])
+    for here, indexes in model.one_island:
+        listed = [present[stay] for stay in here if stay in present]
+        listed += [variables[i] for i in indexes if i in variables]
+        if len(listed) > 1:
+            cp.add_at_most_one(listed)
     terms = []
     for stay, var in present.items():
         day, start = costs[stay]

@@ -8,7 +8,8 @@ Needs staffed from another island are priced by trip (problem.TripPrice): a vari
 present[p, i, d] says that person p is on island i on day d (one of their needs there that
 day), and a trip starts on the days present that follow a day absent; each day present
 costs the day's part (meals, the night after), each start the trip's (fare, the night
-before, its dinner). Such a pair costs nothing itself.
+before, its dinner). Such a pair costs nothing itself. A person on a trip a day has no
+need on another island that day (one island a day: the trip is priced as a stay there).
 """
 
 import datetime
@@ -58,6 +59,10 @@ class Structure:
     # (stay, half-day) -> [i]: a person present takes at most one need per half-day, so
     # these pairs sum to at most present (tighter than each pair <= present).
     stay_halves: dict = field(default_factory=lambda: defaultdict(list))
+    # [(stays, [i])] per person and half-day: a person on a trip that day is nowhere else
+    # (their stays and other pairs then sum to at most 1).
+    one_island: list = field(default_factory=list)
+    place: list = field(default_factory=list)  # i -> (island id, date) of its need
 
     def weight(self, i) -> int:
         if i in self.stay_of:
@@ -112,20 +117,7 @@ def structure(problem: Problem, found: Candidates) -> Structure:
         result.by_person[person_id].append(i)
         for half in (MORNING, AFTERNOON) if need.period == DAY else (need.period,):
             by_person_slot[person_id, need.date, half].append(i)
-    for i, (need_id, person_id, _) in enumerate(pairs):
-        stay = found.stay_of(need_id, person_id)
-        if stay is not None:
-            result.stay_of[i] = stay
-            result.stays[stay].append(i)
-            need = needs[need_id]
-            for half in (MORNING, AFTERNOON) if need.period == DAY else (need.period,):
-                result.stay_halves[stay, half].append(i)
-            price = found.trips[need_id, person_id]
-            known = result.stay_price.get(stay, price)
-            # One price per stay (the same for every centre of an island): the highest.
-            result.stay_price[stay] = TripPrice(
-                max(known.start, price.start), max(known.day, price.day)
-            )
+    _trips(result, needs, found, by_person_slot)
     result.slots = {need_id: needs[need_id].slots for need_id in result.by_need}
     result.clashes = [listed for listed in by_person_slot.values() if len(listed) > 1]
     for index, listed in enumerate(result.clashes):
@@ -147,3 +139,33 @@ def structure(problem: Problem, found: Candidates) -> Structure:
             if person.load + top > step:  # else this step can never be passed
                 result.fairness.append((person_id, step, person.load + top - step))
     return result
+
+
+def _trips(result, needs, found, by_person_slot):
+    """The trips' part of the structure: stays, their prices and rows."""
+    pairs = result.pairs
+    for i, (need_id, person_id, _) in enumerate(pairs):
+        stay = found.stay_of(need_id, person_id)
+        if stay is not None:
+            result.stay_of[i] = stay
+            result.stays[stay].append(i)
+            need = needs[need_id]
+            for half in (MORNING, AFTERNOON) if need.period == DAY else (need.period,):
+                result.stay_halves[stay, half].append(i)
+            price = found.trips[need_id, person_id]
+            known = result.stay_price.get(stay, price)
+            # One price per stay (the same for every centre of an island): the highest.
+            result.stay_price[stay] = TripPrice(
+                max(known.start, price.start), max(known.day, price.day)
+            )
+    result.place = [(needs[need_id].island_id, needs[need_id].date) for need_id, _, _ in pairs]
+    # One island a day for a person on a trip: their stays that day and their other needs
+    # (on other islands: a person of the stay's island is never sent there by trip).
+    stays_on = defaultdict(set)  # (person, date) -> stays
+    for stay in result.stays:
+        stays_on[stay[0], stay[2]].add(stay)
+    for (person_id, date, _), listed in by_person_slot.items():
+        here = sorted(stays_on.get((person_id, date), ()))
+        others = [i for i in listed if i not in result.stay_of]
+        if here and len(here) + len(others) > 1:
+            result.one_island.append((here, others))
