@@ -43,6 +43,9 @@ class PersonSpec:
     blocked: frozenset = frozenset()
     capacity: int | None = None  # missions still allowed this session; None: no limit
     load: int = 0  # missions already held this session
+    # (island id, date) where pinned or accepted proposals already send them from another
+    # island: a trip there those days is paid, the days after continue it.
+    trips: frozenset = frozenset()
 
     def is_competent(self, need: NeedSpec) -> bool:
         return (need.activity_id, "") in self.competences or (
@@ -104,6 +107,7 @@ class Candidates:
     # in by_need is then that of the need alone (start + day).
     trips: dict = field(default_factory=dict)
     island_of: dict = field(default_factory=dict)  # need id -> island id
+    paid: set = field(default_factory=set)  # (person id, island id, date): see PersonSpec.trips
     date_of: dict = field(default_factory=dict)  # need id -> date
 
     def stay_of(self, need_id, person_id):
@@ -129,6 +133,7 @@ def candidates(
     épreuve), who is taken per (date, period), who has no room left (a session has
     thousands of needs and people)."""
     result = Candidates()
+    result.paid = {(p.id, island, day) for p in problem.people for island, day in p.trips}
     competent = defaultdict(set)  # (activity, épreuve or "") -> person ids
     taken = defaultdict(set)  # (date, period of a need) -> ids of people not free then
     full = set()  # ids of people at their maximum
@@ -173,8 +178,10 @@ def candidates(
 
 def stays(found: Candidates, pairs) -> dict:
     """(person id, island id) -> the sorted dates they are there, of the pairs
-    [(need id, person id, ...)] priced by trip."""
+    [(need id, person id, ...)] priced by trip and of the trips already paid."""
     days = defaultdict(set)
+    for person_id, island_id, day in found.paid:
+        days[person_id, island_id].add(day)
     for need_id, person_id, *_ in pairs:
         stay = found.stay_of(need_id, person_id)
         if stay is not None:
@@ -197,10 +204,12 @@ def bundle(problem: Problem, found: Candidates, pairs) -> list:
     """The pairs [(need id, person id, cost alone)] priced by trip: of a person's needs at
     one island on consecutive days, the first of each day carries that day's part, and the
     first of the trip also its start; the others cost nothing more. Pairs not priced by trip
-    keep their cost. The sum is what the états de frais of those trips would show."""
+    keep their cost. The sum is what the états de frais of those trips would show. A day
+    already paid by a pinned or accepted proposal (Candidates.paid) costs nothing more, and
+    the day after it continues its trip."""
     order = {need.id: (need.date, need.period != MORNING, need.id) for need in problem.needs}
     by_stay = stays(found, pairs)
-    charged = set()  # (person, island, date) whose day is already carried
+    charged = set(found.paid)  # (person, island, date) whose day is already carried
     amounts = {}
     for need_id, person_id, amount in sorted(pairs, key=lambda pair: order[pair[0]]):
         stay = found.stay_of(need_id, person_id)

@@ -32,7 +32,7 @@ from assignment.services.problem import (
     greedy,
 )
 from assignment.services.solver import DEFAULT_TIME_LIMIT, solve
-from assignment.services.trips import TripWording, money
+from assignment.services.trips import TripWording, money, paid_trips
 from missions.models import Intervenant, Mission
 
 CANDIDATES_PER_NEED = 30  # the cheapest few per need go into the model
@@ -93,7 +93,7 @@ def load(session, only=None) -> Loaded:
     fixed = list(
         Proposal.objects.filter(need__session=session)
         .filter(Q(pinned=True) | Q(status=ProposalStatus.ACCEPTED))
-        .select_related("need")
+        .select_related("need__centre")
     )
     taken = defaultdict(int)
     for proposal in fixed:
@@ -119,8 +119,9 @@ def load(session, only=None) -> Loaded:
         )
     }
     blocked, load_by_person = _busy(session, people, fixed)
+    away = paid_trips(fixed, people)
     specs = [
-        _person_spec(person, blocked[person.pk], load_by_person[person.pk])
+        _person_spec(person, blocked[person.pk], load_by_person[person.pk], away[person.pk])
         for person in people.values()
     ]
     need_specs = [
@@ -172,7 +173,7 @@ def _busy(session, people, fixed):
     return blocked, load_by_person
 
 
-def _person_spec(person, blocked, load):
+def _person_spec(person, blocked, load, trips):
     profile = getattr(person, "assignment_profile", None)
     maximum = profile.max_missions if profile else None
     return PersonSpec(
@@ -186,6 +187,7 @@ def _person_spec(person, blocked, load):
         blocked=frozenset(blocked),
         capacity=None if maximum is None else max(0, maximum - load),
         load=load,
+        trips=frozenset(trips),
     )
 
 
@@ -244,12 +246,9 @@ def _store(loaded, found, solution, estimates):
     rows = []
     for need_id, person_id, amount in solution.assignments:
         why = (loaded, found, need_id, person_id, amount, chosen[need_id], estimates, trips)
-        reason = _reason(*why)
-        rows.append(
-            Proposal(
-                need_id=need_id, intervenant_id=person_id, estimated_cost=amount, reason=reason
-            )
-        )
+        proposal = Proposal(need_id=need_id, intervenant_id=person_id, estimated_cost=amount)
+        proposal.reason = _reason(*why)
+        rows.append(proposal)
     Proposal.objects.bulk_create(rows, batch_size=1000)
 
 

@@ -154,9 +154,15 @@ def _trips(result, needs, found, by_person_slot):
                 result.stay_halves[stay, half].append(i)
             price = found.trips[need_id, person_id]
             known = result.stay_price.get(stay, price)
-            # One price per stay (the same for every centre of an island): the highest.
-            result.stay_price[stay] = TripPrice(
-                max(known.start, price.start), max(known.day, price.day)
+            # One price per stay (the same for every centre of an island): the highest;
+            # nothing for a day already paid, no start the day after one.
+            result.stay_price[stay] = (
+                TripPrice(0, 0)
+                if stay in found.paid
+                else TripPrice(
+                    0 if result.previous(stay) in found.paid else max(known.start, price.start),
+                    max(known.day, price.day),
+                )
             )
     result.place = [(needs[need_id].island_id, needs[need_id].date) for need_id, _, _ in pairs]
     # One island a day for a person on a trip: their stays that day and their other needs

@@ -3,6 +3,8 @@ needs on consecutive days makes one trip (one fare, the nights between), and the
 of the trip carries its fare in its estimated cost (problem.bundle), so that the proposals'
 costs add up to what the états de frais would show."""
 
+from collections import defaultdict
+
 from assignment.services.problem import Candidates, Problem, run_of, stays
 
 
@@ -14,6 +16,18 @@ def _dates(days):
     """ "du 12/06", "du 12/06 et du 13/06", "du 12/06, du 13/06 et du 14/06"."""
     named = [f"du {day:%d/%m}" for day in days]
     return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} et {named[-1]}"
+
+
+def paid_trips(fixed, people) -> defaultdict:
+    """person id -> {(island id, date)} where the pinned or accepted proposals `fixed`
+    already send them from another island (PersonSpec.trips)."""
+    away = defaultdict(set)
+    for proposal in fixed:
+        person = people.get(proposal.intervenant_id)
+        island = proposal.need.centre.island_id
+        if person is not None and island not in {person.home_island_id, person.work_island_id}:
+            away[person.pk].add((island, proposal.need.date))
+    return away
 
 
 class TripWording:
@@ -35,7 +49,7 @@ class TripWording:
         _, island_id, day = stay
         run = run_of(self.stays[person_id, island_id], day)
         others = [date for date in run if date != day]
-        if not others and len(self.same_day[stay]) == 1:
+        if not others and len(self.same_day[stay]) == 1 and stay not in self.found.paid:
             return None
         price = self.found.trips[need_id, person_id]
         total = price.start + len(run) * price.day

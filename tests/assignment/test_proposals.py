@@ -106,6 +106,23 @@ def test_compute__one_trip_for_consecutive_days_and_the_reason_says_so():
     assert "le billet est compté sur le besoin du 16/06" in following.reason
 
 
+def test_resolve__continues_the_trip_of_a_pinned_person():
+    session = SessionFactory()
+    centre = CentreFactory(commune=commune("Uturoa"))
+    first = NeedFactory(session=session, centre=centre, date=datetime.date(2026, 6, 16))
+    second = NeedFactory(session=session, centre=centre, date=datetime.date(2026, 6, 17))
+    pinned_one, other = examiner("Faa'a"), examiner("Faa'a")
+    pin = proposals.pin(first, pinned_one)
+    proposals.compute(session, time_limit=5)
+    following = Proposal.objects.get(need=second)
+    trip = Estimator().trip_price(pinned_one, first, centre)
+    # The pinned proposal carries the fare; the day after continues its trip.
+    assert pin.estimated_cost == trip.start + trip.day
+    assert following.intervenant == pinned_one and following.estimated_cost == trip.day
+    assert "le billet est compté sur le besoin du 16/06" in following.reason
+    assert not Proposal.objects.filter(intervenant=other).exists()
+
+
 def test_compute__proposes_the_cheapest_and_says_why():
     session = SessionFactory()
     need = NeedFactory(session=session, centre=CentreFactory(commune=commune("Papeete")))
