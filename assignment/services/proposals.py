@@ -273,12 +273,11 @@ def _reason(loaded, found, need_id, person_id, amount, chosen, estimates, trips)
     else:
         other = loaded.people[runner_up[0]]
         saving = runner_up[1] - amount
+        why = "pour un seul billet sur le séjour" if trip else "pour répartir la charge"
         parts.append(
             f"Candidat suivant : {other.full_name} ({other.home_commune.name}), "
-            f"{money(runner_up[1])} : économie de {money(saving)}."
-            if saving > 0
-            else f"Candidat suivant : {other.full_name} ({other.home_commune.name}), même coût ;"
-            " choisi pour répartir la charge."
+            + (f"{money(runner_up[1])} : économie de {money(saving)}." if saving > 0 else "")
+            + ("" if saving > 0 else f"même coût ; choisi {why}.")
         )
     return " ".join(parts)
 

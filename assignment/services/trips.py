@@ -55,7 +55,8 @@ class TripWording:
         total = price.start + len(run) * price.day
         if others:
             shared = (
-                f"Même déplacement que ses besoins {_dates(others)} : un seul billet "
+                f"Même déplacement que {'ses besoins' if len(others) > 1 else 'son besoin'} "
+                f"{_dates(others)} : un seul billet "
                 f"({len(run)} jours sur place, {len(run) + 1} nuitées, coût du séjour "
                 f"{money(total)})."
             )

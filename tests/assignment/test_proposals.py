@@ -101,7 +101,7 @@ def test_compute__one_trip_for_consecutive_days_and_the_reason_says_so():
     trip = Estimator().trip_price(tahitian, first, centre)
     assert (opening.estimated_cost, following.estimated_cost) == (trip.start + trip.day, trip.day)
     assert summary.cost == summary.baseline_cost == trip.start + 2 * trip.day
-    assert "Même déplacement que ses besoins du 17/06 : un seul billet" in opening.reason
+    assert "Même déplacement que son besoin du 17/06 : un seul billet" in opening.reason
     assert "billet aller-retour" in opening.reason
     assert "le billet est compté sur le besoin du 16/06" in following.reason
 
