@@ -6,6 +6,13 @@ Trips assumed: on the same island, a car return trip of the island's indicative 
 the day; between islands, the indicative economy fare, leaving the afternoon before and
 coming back the morning after (one night before, one after), except for a short crossing
 (under SAME_DAY_FARE, the Moorea ferry) made on the day.
+
+A stay between islands of several consecutive days is one trip: one fare, the night before
+and a night after each day, a dinner the evening before, then a lunch and a dinner each day
+(N days: N + 1 nights, 2N + 1 meals). The fee engine prices a one-day and a two-day stay;
+their difference is the price of one more day, and the rest the start of a trip (fare, the
+night and the dinner before), so that a stay of N days costs start + N × day, as the fee
+engine would compute it (Estimator.trip_price).
 """
 
 import datetime
@@ -13,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assignment.models import PERIOD_HOURS, TravelEstimate
+from assignment.services.problem import TripPrice
 from missions.enums import MealKind, TravelMode
 from missions.models import MealLine, Mission, NightLine, TravelLeg
 from missions.services.fees import TravelContext, compute_travel, neighbour_map
@@ -80,7 +88,31 @@ class Estimator:
         """`intervenant` needs home/work commune and island ids and objects; `centre` its
         commune and island. The day is left out of the memo: within a session the rates in
         force on the first day priced stand for the others (an estimate, not a payment)."""
-        key = (
+        key = self._key(intervenant, need, centre)
+        if key not in self._memo:
+            self._memo[key] = self._compute(intervenant, need, centre)
+        return self._memo[key]
+
+    def trip_price(self, intervenant, need, centre) -> TripPrice | None:
+        """How a stay on the centre's island splits into a start (once per trip) and a
+        price per day, or None when the need is not priced by trip (same island, or a
+        crossing made on the day)."""
+        key = ("trip", *self._key(intervenant, need, centre))
+        if key not in self._memo:
+            self._memo[key] = None
+            if self._is_stay(intervenant, centre):
+                one = self.stay(intervenant, need, centre, 1).amount
+                two = self.stay(intervenant, need, centre, 2).amount
+                self._memo[key] = TripPrice(start=2 * one - two, day=two - one)
+        return self._memo[key]
+
+    def stay(self, intervenant, need, centre, days) -> Estimate:
+        """The fee engine's estimate of `days` consecutive days on the centre's island from
+        the need's date, one trip (the same as estimate() for one day)."""
+        return self._compute(intervenant, need, centre, days)
+
+    def _key(self, intervenant, need, centre):
+        return (
             intervenant.home_commune_id,
             intervenant.home_island_id,
             intervenant.work_commune_id,
@@ -88,14 +120,18 @@ class Estimator:
             centre.pk,
             need.period,
         )
-        if key not in self._memo:
-            self._memo[key] = self._compute(intervenant, need, centre)
-        return self._memo[key]
 
-    def _compute(self, intervenant, need, centre):
+    def _is_stay(self, intervenant, centre):
+        if centre.island_id in {intervenant.home_island_id, intervenant.work_island_id}:
+            return False
+        fare = self.fares.between(intervenant.home_island_id, centre.island_id)
+        return (fare.fare or 0) >= SAME_DAY_FARE
+
+    def _compute(self, intervenant, need, centre, days=1):
         start, end = PERIOD_HOURS[need.period]
+        last = need.date + datetime.timedelta(days=days - 1)
         mission = Mission(
-            centre=centre, start_date=need.date, end_date=need.date, start_time=start, end_time=end
+            centre=centre, start_date=need.date, end_date=last, start_time=start, end_time=end
         )
         local = centre.island_id in {intervenant.home_island_id, intervenant.work_island_id}
         base_island = centre.island_id if local else intervenant.home_island_id
@@ -120,6 +156,8 @@ class Estimator:
 
     @staticmethod
     def _trip(mission, home, fare, local):
+        """The legs, meals and nights an état de frais would declare for `mission` (one
+        day, or several consecutive days between islands)."""
         day, centre_commune = mission.start_date, mission.centre.commune
         start, end = mission.start_time, mission.end_time
         hour = datetime.timedelta(hours=1)
@@ -137,7 +175,6 @@ class Estimator:
                 **price,
             )
 
-        lunch = MealLine(date=day, kind=MealKind.LUNCH)
         if local or (fare.fare or 0) < SAME_DAY_FARE:
             if local:
                 half = {"mode": TravelMode.CAR, "km": Decimal(fare.km or 0) / 2}
@@ -149,9 +186,9 @@ class Estimator:
                 leg(day, at(start, -hour), start, home, centre_commune, **half),
                 leg(day, end, at(end, hour), centre_commune, home, **back),
             ]
-            return legs, [lunch], []
+            return legs, [MealLine(date=day, kind=MealKind.LUNCH)], []
         before = day - datetime.timedelta(days=1)
-        after = day + datetime.timedelta(days=1)
+        after = mission.end_date + datetime.timedelta(days=1)
         legs = [
             leg(
                 before,
@@ -172,9 +209,11 @@ class Estimator:
                 fare=fare.fare - fare.fare // 2,
             ),
         ]
-        meals = [
-            MealLine(date=before, kind=MealKind.DINNER),
-            lunch,
-            MealLine(date=day, kind=MealKind.DINNER),
-        ]
-        return legs, meals, [NightLine(date=before), NightLine(date=day)]
+        days = list(mission.days)
+        meals = [MealLine(date=before, kind=MealKind.DINNER)]
+        for date in days:
+            meals += [
+                MealLine(date=date, kind=MealKind.LUNCH),
+                MealLine(date=date, kind=MealKind.DINNER),
+            ]
+        return legs, meals, [NightLine(date=before), *(NightLine(date=date) for date in days)]

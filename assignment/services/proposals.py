@@ -32,6 +32,7 @@ from assignment.services.problem import (
     greedy,
 )
 from assignment.services.solver import DEFAULT_TIME_LIMIT, solve
+from assignment.services.trips import TripWording, money, paid_trips
 from missions.models import Intervenant, Mission
 
 CANDIDATES_PER_NEED = 30  # the cheapest few per need go into the model
@@ -92,7 +93,7 @@ def load(session, only=None) -> Loaded:
     fixed = list(
         Proposal.objects.filter(need__session=session)
         .filter(Q(pinned=True) | Q(status=ProposalStatus.ACCEPTED))
-        .select_related("need")
+        .select_related("need__centre")
     )
     taken = defaultdict(int)
     for proposal in fixed:
@@ -118,8 +119,9 @@ def load(session, only=None) -> Loaded:
         )
     }
     blocked, load_by_person = _busy(session, people, fixed)
+    away = paid_trips(fixed, people)
     specs = [
-        _person_spec(person, blocked[person.pk], load_by_person[person.pk])
+        _person_spec(person, blocked[person.pk], load_by_person[person.pk], away[person.pk])
         for person in people.values()
     ]
     need_specs = [
@@ -171,7 +173,7 @@ def _busy(session, people, fixed):
     return blocked, load_by_person
 
 
-def _person_spec(person, blocked, load):
+def _person_spec(person, blocked, load, trips):
     profile = getattr(person, "assignment_profile", None)
     maximum = profile.max_missions if profile else None
     return PersonSpec(
@@ -185,6 +187,7 @@ def _person_spec(person, blocked, load):
         blocked=frozenset(blocked),
         capacity=None if maximum is None else max(0, maximum - load),
         load=load,
+        trips=frozenset(trips),
     )
 
 
@@ -197,8 +200,12 @@ def price(loaded, limit=CANDIDATES_PER_NEED):
         need = loaded.needs[need_id]
         return estimator.estimate(loaded.people[person_id], need, need.centre)
 
+    def trip(person, need_spec):
+        need = loaded.needs[need_spec.id]
+        return estimator.trip_price(loaded.people[person.id], need, need.centre)
+
     found = candidates(
-        loaded.problem, lambda person, need: estimate(person.id, need.id).amount, limit
+        loaded.problem, lambda person, need: estimate(person.id, need.id).amount, limit, trip
     )
     return found, estimate
 
@@ -230,34 +237,31 @@ def compute(session, time_limit=DEFAULT_TIME_LIMIT, progress=None) -> SolveSumma
 
 @transaction.atomic
 def _store(loaded, found, solution, estimates):
-    needs = list(loaded.needs)
-    Proposal.objects.filter(
-        need_id__in=needs, pinned=False, status=ProposalStatus.PROPOSED
-    ).delete()
+    open_ones = Q(pinned=False, status=ProposalStatus.PROPOSED)
+    Proposal.objects.filter(open_ones, need_id__in=list(loaded.needs)).delete()
     chosen = defaultdict(set)
     for need_id, person_id, _ in solution.assignments:
         chosen[need_id].add(person_id)
+    trips = TripWording(loaded.problem, found, solution.assignments)
     rows = []
     for need_id, person_id, amount in solution.assignments:
-        reason = _reason(loaded, found, need_id, person_id, amount, chosen[need_id], estimates)
-        rows.append(
-            Proposal(
-                need_id=need_id, intervenant_id=person_id, estimated_cost=amount, reason=reason
-            )
-        )
+        why = (loaded, found, need_id, person_id, amount, chosen[need_id], estimates, trips)
+        proposal = Proposal(need_id=need_id, intervenant_id=person_id, estimated_cost=amount)
+        proposal.reason = _reason(*why)
+        rows.append(proposal)
     Proposal.objects.bulk_create(rows, batch_size=1000)
 
 
-def _money(amount):
-    return f"{amount:,} XPF".replace(",", "\u202f")
-
-
-def _reason(loaded, found, need_id, person_id, amount, chosen, estimates):
+def _reason(loaded, found, need_id, person_id, amount, chosen, estimates, trips):
+    """Why this person, and how the amount is part of a trip when it is (trips)."""
     person = loaded.people[person_id]
     estimate = estimates(person_id, need_id)
     parts = [f"Compétent et disponible, réside à {person.home_commune.name}."]
-    if estimate is not None:
-        parts.append(f"Coût estimé {_money(amount)} : {estimate.summary}")
+    trip = trips.cost(need_id, person_id, amount)
+    if trip is not None:
+        parts.append(trip)
+    elif estimate is not None:
+        parts.append(f"Coût estimé {money(amount)} : {estimate.summary}")
     if need_id in found.off_island:
         parts.append("Personne de l'île du centre n'est disponible : déplacement entre îles.")
     runner_up = next(
@@ -269,12 +273,11 @@ def _reason(loaded, found, need_id, person_id, amount, chosen, estimates):
     else:
         other = loaded.people[runner_up[0]]
         saving = runner_up[1] - amount
+        why = "pour un seul billet sur le séjour" if trip else "pour répartir la charge"
         parts.append(
             f"Candidat suivant : {other.full_name} ({other.home_commune.name}), "
-            f"{_money(runner_up[1])} : économie de {_money(saving)}."
-            if saving > 0
-            else f"Candidat suivant : {other.full_name} ({other.home_commune.name}), même coût ;"
-            " choisi pour répartir la charge."
+            + (f"{money(runner_up[1])} : économie de {money(saving)}." if saving > 0 else "")
+            + ("" if saving > 0 else f"même coût ; choisi {why}.")
         )
     return " ".join(parts)
 
@@ -323,7 +326,7 @@ def pin(need, intervenant) -> Proposal:
         intervenant=intervenant,
         pinned=True,
         estimated_cost=estimate.amount,
-        reason=f"Épinglé par la DEC. Coût estimé {_money(estimate.amount)} : {estimate.summary}",
+        reason=f"Épinglé par la DEC. Coût estimé {money(estimate.amount)} : {estimate.summary}",
     )
 
 

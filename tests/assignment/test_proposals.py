@@ -7,6 +7,10 @@ import pytest
 from assignment.models import AssignmentProfile, Period, Proposal, ProposalStatus
 from assignment.services import proposals
 from assignment.services.estimates import Estimator
+from missions.enums import MealKind, TravelMode
+from missions.models import MealLine, Mission, NightLine, TravelLeg
+from missions.services.fees import TravelContext, compute_travel, neighbour_map
+from missions.services.rulebook import RateBook
 from tests.assignment.factories import CompetenceFactory, NeedFactory, UnavailabilityFactory
 from tests.factories import CentreFactory, IntervenantFactory, SessionFactory, commune
 
@@ -39,6 +43,84 @@ def test_estimate__between_islands_fare_two_nights_and_meals():
     need = NeedFactory(centre=CentreFactory(commune=commune("Papeete")), period=Period.DAY)
     # Raiatea ↔ Tahiti 28,000 + 2 nights × 14,320 + dinner, lunch, dinner × 2,864.
     assert cost(examiner("Uturoa"), need) == 28_000 + 2 * 14_320 + 3 * 2_864
+
+
+def test_estimate__two_days_between_islands_is_one_trip_as_the_fee_engine_prices_it():
+    # DOMAIN §4's Raiatea teacher convoked in Papeete for two days, with the estimate's
+    # shape (the one-day estimate's): the fare paid, the flight the afternoon before, back
+    # the morning after. The état de frais of that trip, declared line by line:
+    day = datetime.date(2026, 6, 16)
+    need = NeedFactory(
+        centre=CentreFactory(commune=commune("Papeete")), period=Period.DAY, date=day
+    )
+    teacher = examiner("Uturoa")
+    before, second, after = (day + datetime.timedelta(days=n) for n in (-1, 1, 2))
+    uturoa, papeete = commune("Uturoa"), commune("Papeete")
+    legs = [
+        TravelLeg(date=before, departure_time=datetime.time(15), arrival_time=datetime.time(16, 30),
+                  from_commune=uturoa, to_commune=papeete, mode=TravelMode.PLANE, fare=14_000),
+        TravelLeg(date=after, departure_time=datetime.time(9), arrival_time=datetime.time(10, 30),
+                  from_commune=papeete, to_commune=uturoa, mode=TravelMode.PLANE, fare=14_000),
+    ]  # fmt: skip
+    meals = [MealLine(date=before, kind=MealKind.DINNER)] + [
+        MealLine(date=date, kind=kind)
+        for date in (day, second)
+        for kind in (MealKind.LUNCH, MealKind.DINNER)
+    ]
+    nights = [NightLine(date=date) for date in (before, day, second)]
+    mission = Mission(
+        centre=need.centre, start_date=day, end_date=second,
+        start_time=datetime.time(7, 30), end_time=datetime.time(17, 30),
+    )  # fmt: skip
+    context = TravelContext(mission, teacher, 5, neighbour_map())
+    declared = compute_travel(context, legs, meals, nights, RateBook.load()).total
+    # One fare, 3 nights, 5 meals; not twice the one-day trip (2 fares, 4 nights, 6 meals).
+    assert declared == 28_000 + 3 * 14_320 + 5 * 2_864
+    estimator = Estimator()
+    assert estimator.stay(teacher, need, need.centre, 2).amount == declared
+    trip = estimator.trip_price(teacher, need, need.centre)
+    assert trip.start + 2 * trip.day == declared
+    assert trip.start + trip.day == cost(teacher, need)
+    assert trip.day == 14_320 + 2 * 2_864  # the night after, lunch and dinner
+
+
+def test_estimate__no_trip_on_the_same_island():
+    need = NeedFactory(centre=CentreFactory(commune=commune("Papeete")))
+    assert Estimator().trip_price(examiner("Mahina"), need, need.centre) is None
+
+
+def test_compute__one_trip_for_consecutive_days_and_the_reason_says_so():
+    session = SessionFactory()
+    centre = CentreFactory(commune=commune("Uturoa"))
+    first = NeedFactory(session=session, centre=centre, date=datetime.date(2026, 6, 16))
+    second = NeedFactory(session=session, centre=centre, date=datetime.date(2026, 6, 17))
+    tahitian = examiner("Faa'a")
+    summary = proposals.compute(session, time_limit=5)
+    opening = Proposal.objects.get(need=first, intervenant=tahitian)
+    following = Proposal.objects.get(need=second, intervenant=tahitian)
+    trip = Estimator().trip_price(tahitian, first, centre)
+    assert (opening.estimated_cost, following.estimated_cost) == (trip.start + trip.day, trip.day)
+    assert summary.cost == summary.baseline_cost == trip.start + 2 * trip.day
+    assert "Même déplacement que son besoin du 17/06 : un seul billet" in opening.reason
+    assert "billet aller-retour" in opening.reason
+    assert "le billet est compté sur le besoin du 16/06" in following.reason
+
+
+def test_resolve__continues_the_trip_of_a_pinned_person():
+    session = SessionFactory()
+    centre = CentreFactory(commune=commune("Uturoa"))
+    first = NeedFactory(session=session, centre=centre, date=datetime.date(2026, 6, 16))
+    second = NeedFactory(session=session, centre=centre, date=datetime.date(2026, 6, 17))
+    pinned_one, other = examiner("Faa'a"), examiner("Faa'a")
+    pin = proposals.pin(first, pinned_one)
+    proposals.compute(session, time_limit=5)
+    following = Proposal.objects.get(need=second)
+    trip = Estimator().trip_price(pinned_one, first, centre)
+    # The pinned proposal carries the fare; the day after continues its trip.
+    assert pin.estimated_cost == trip.start + trip.day
+    assert following.intervenant == pinned_one and following.estimated_cost == trip.day
+    assert "le billet est compté sur le besoin du 16/06" in following.reason
+    assert not Proposal.objects.filter(intervenant=other).exists()
 
 
 def test_compute__proposes_the_cheapest_and_says_why():
