@@ -146,7 +146,9 @@ class Estimator:
         )
         result = compute_travel(context, legs, meals, nights, self.book)
         if not any(line.amount for line in result.lines):
-            return Estimate(0, result.notes[0] if result.notes else "Aucun frais.")
+            note = result.notes[0] if result.notes else "Aucun frais."
+            # The engine speaks to the intervenant; this estimate is read by the DEC.
+            return Estimate(0, note.replace("votre commune", "sa commune"))
         parts = [
             f"{line.label} : {line.amount:,} XPF".replace(",", " ")
             for line in result.lines

@@ -261,7 +261,7 @@ def _reason(loaded, found, need_id, person_id, amount, chosen, estimates, trips)
     if trip is not None:
         parts.append(trip)
     elif estimate is not None:
-        parts.append(f"Coût estimé {money(amount)} : {estimate.summary}")
+        parts.append(f"Coût estimé {money(amount)} : {estimate.summary.rstrip('.')}.")
     if need_id in found.off_island:
         parts.append("Personne de l'île du centre n'est disponible : déplacement entre îles.")
     runner_up = next(
@@ -326,7 +326,8 @@ def pin(need, intervenant) -> Proposal:
         intervenant=intervenant,
         pinned=True,
         estimated_cost=estimate.amount,
-        reason=f"Épinglé par la DEC. Coût estimé {money(estimate.amount)} : {estimate.summary}",
+        reason=f"Épinglé par la DEC. Coût estimé {money(estimate.amount)} : "
+        f"{estimate.summary.rstrip('.')}.",
     )
 
 

@@ -134,6 +134,11 @@ def test_compute__proposes_the_cheapest_and_says_why():
     assert summary.covered == 1 and summary.places == 1 and not summary.uncovered
     assert far.full_name in proposal.reason
     assert "économie de 2\u202f602 XPF" in proposal.reason
+    # Read by the DEC: the fee engine's note about the intervenant in the third person.
+    assert "limitrophe de sa commune de résidence : pas de frais de déplacement." in (
+        proposal.reason
+    )
+    assert "votre" not in proposal.reason
 
 
 def test_compute__uses_someone_from_another_island_only_when_needed():
@@ -147,6 +152,7 @@ def test_compute__uses_someone_from_another_island_only_when_needed():
     proposal = Proposal.objects.get(need=need)
     assert proposal.intervenant == tahitian
     assert "déplacement entre îles" in proposal.reason
+    assert " XPF. Personne de l'île du centre n'est disponible" in proposal.reason
 
 
 def test_compute__respects_school_and_maximum():
