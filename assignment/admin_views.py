@@ -3,9 +3,10 @@ chosen, accept, pin, swap, and go on to the convocations."""
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, F, Max, Min, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from assignment.models import Need, Proposal, SolveRun
@@ -17,8 +18,32 @@ from missions.models import Intervenant, Session
 MAX_NEEDS_SHOWN = 300
 
 
+class SessionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, session):
+        if not session.need_count:
+            return f"{session} — aucun besoin saisi"
+        first = f"{session.first_need:%d/%m/%Y}"
+        return f"{session} — {session.need_count} besoin(s) à partir du {first}"
+
+
 class SessionForm(forms.Form):
-    session = forms.ModelChoiceField(Session.objects.all(), label="Session")
+    session = SessionChoice(Session.objects.none(), label="Session")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sessions = sessions_to_staff()
+        self.fields["session"].queryset = sessions
+        # The session a gestionnaire most likely came for: the next one with needs.
+        upcoming = [s for s in sessions if s.need_count and s.last_need >= timezone.localdate()]
+        if upcoming:
+            self.fields["session"].initial = upcoming[0].pk
+
+
+def sessions_to_staff():
+    """Sessions with needs first, the soonest first; then the others, by name."""
+    return Session.objects.annotate(
+        need_count=Count("needs"), first_need=Min("needs__date"), last_need=Max("needs__date")
+    ).order_by(F("first_need").asc(nulls_last=True), "name")
 
 
 class IndexView(GestionnaireView, TemplateView):

@@ -104,3 +104,29 @@ def test_chef_de_centre_is_refused(client, session_with_need):
     client.force_login(chef_de_centre())
     assert client.get(url("session", session.pk)).status_code == 403
     assert client.post(url("session_action", session.pk, "tout-accepter")).status_code == 403
+
+
+def test_index__the_next_session_with_needs_chosen_and_counts_in_the_labels(staff):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    empty = SessionFactory(name="Session sans besoin")
+    past = SessionFactory(name="Session passée")
+    NeedFactory(session=past, date=today - datetime.timedelta(days=30))
+    later = SessionFactory(name="Session plus tard")
+    NeedFactory(session=later, date=today + datetime.timedelta(days=40))
+    soon = SessionFactory(name="Session bientôt")
+    for days in (5, 6):
+        NeedFactory(session=soon, date=today + datetime.timedelta(days=days))
+    page = staff.get(url("index")).content.decode()
+    chosen = page[page.index("selected") - 200 : page.index("selected")]
+    assert f'value="{soon.pk}"' in chosen
+    first = today + datetime.timedelta(days=5)
+    assert f"Session bientôt — 2 besoin(s) à partir du {first:%d/%m/%Y}" in page
+    assert "Session sans besoin — aucun besoin saisi" in page
+    # Sessions with needs first, soonest first; the empty one last.
+    order = [page.index(name) for name in (past.name, soon.name, later.name, empty.name)]
+    assert order == sorted(order)
+    assert staff.get(url("index"), {"session": soon.pk}).url == url("session", soon.pk)

@@ -132,7 +132,9 @@ def test_demo_tour__staff_the_demo_session_and_the_chef_etablissement_screen(
     users = get_user_model().objects
     admin_log_in(page, live_server, users.get(username="gestionnaire"), PASSWORD)
     page.goto(f"{live_server.url}/admin/affectation/")
-    page.get_by_label("Session").select_option(label=str(session))
+    # The demo's session to staff is the one offered first.
+    chosen = page.get_by_label("Session").locator("option:checked").inner_text()
+    assert chosen.startswith(f"{session} — 15 besoin(s)")
     page.get_by_role("button", name="Ouvrir").click()
     page.get_by_role("button", name="Calculer une proposition").click()
     proposals = page.locator("table.listing tbody").inner_text()
