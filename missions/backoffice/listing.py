@@ -12,7 +12,7 @@ from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import IndexView
 
-from missions.backoffice.cells import Select, StampedCellMixin
+from missions.backoffice.cells import Select, StampedCellMixin, StampedTableMixin
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, Centre, FeePart, Intervenant, Island, Mission, Session
 
@@ -109,6 +109,11 @@ class BoundedIndexView(IndexView):
             page.object_list = list(page.object_list)
             prefetch_related_objects(page.object_list, *self.page_references)
         return (paginator, page, page.object_list, page.has_other_pages())
+
+    @cached_property
+    def table_class(self):
+        table_class = super().table_class
+        return type(table_class.__name__, (StampedTableMixin, table_class), {})
 
     def _get_title_column_class(self, column_class):
         column_class = super()._get_title_column_class(column_class)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from missions.backoffice import cells, listing
+from missions.backoffice import cells, chrome, listing
 from missions.enums import PartStatus
 from tests.factories import (
     CentreFactory,
@@ -311,6 +311,8 @@ def test_stamped_title_cells_and_plain_selects__the_same_page_as_wagtail_renders
     if stamped.status_code == 200 and stamped.context["object_list"]:
         assert shapes and all(shapes)  # each row's title cell stamped
     monkeypatch.setattr(cells.StampedCellMixin, "stamping", False)
+    monkeypatch.setattr(cells.StampedTableMixin, "stamping", False)
+    monkeypatch.setattr(chrome, "enabled", False)
     monkeypatch.setattr(cells.Select, "render", forms.Select.render)
     monkeypatch.setattr(  # each row's URLs reversed one by one, as Wagtail does
         listing.BoundedIndexView, "_url", lambda view, name, row: reverse(name, args=(row.pk,))

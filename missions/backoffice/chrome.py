@@ -1,0 +1,185 @@
+"""The admin's chrome kept per process: the sidebar (main menu, account menu, search area)
+and the keyboard shortcuts dialog are the same HTML for every page a user opens while their
+permissions stay the same, but Wagtail builds them anew on every page (the menu asks every
+item's permissions, twice per submenu): a fifth of a listing's time.
+
+Each is rendered by Wagtail's own tag the first time and kept under a key made of what it
+shows: the language, the user's account fields, groups and permissions, their Wagtail
+profile (avatar, dismissed "what's new" items, shortcuts setting) and a version in the
+shared cache that every change to what else the menu reads renews: groups and their
+permissions, memberships, Wagtail's page, collection and site permissions, pages, sites,
+collections, locales (see `connect_signals`). The CSP nonce, the CSRF token and the messages
+are not part of them: they stay per request. Menu items whose visibility depends on
+anything else must not be added without a key for it: tests/missions/test_admin_chrome.py
+lists the item classes whose `is_shown` the key covers."""
+
+import json
+import uuid
+
+from django import template
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
+
+from missions.permissions import group_names
+
+VERSION_KEY = "backoffice:admin-chrome-version"
+# Entries kept per process; past it they are all dropped (a handful of keys per staff user).
+MAX_ENTRIES = 2_000
+_kept = {}
+# False: every tag renders as Wagtail renders it (tests compare the two).
+enabled = True
+
+
+def version():
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        cache.add(VERSION_KEY, current, timeout=None)
+        current = cache.get(VERSION_KEY, current)
+    return current
+
+
+def bump(**kwargs):
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def forget():
+    _kept.clear()
+
+
+def _user_state(request):
+    """What the sidebar shows of the user and what decides which items it shows, or None
+    (not kept) for a visitor without an account."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    profile = getattr(user, "wagtail_userprofile", None)
+    profile_state = None
+    if profile is not None:
+        profile_state = json.dumps(
+            [[f.attname, str(f.value_from_object(profile))] for f in profile._meta.concrete_fields]
+            + [["dismissibles", profile.dismissibles]],
+            sort_keys=True,
+            default=str,
+        )
+    # The superuser has every permission: Django reads the whole table to list them.
+    permissions = None if user.is_superuser else frozenset(user.get_all_permissions())
+    return (
+        user.pk,
+        user.get_username(),
+        user.first_name,
+        user.last_name,
+        user.email,
+        user.is_active,
+        user.is_staff,
+        user.is_superuser,
+        frozenset(group_names(user)),
+        permissions,
+        profile_state,
+    )
+
+
+def _sidebar_key(context):
+    state = _user_state(context["request"])
+    return None if state is None else ("sidebar", get_language(), state)
+
+
+def _shortcuts_key(context):
+    """The dialog shows the shortcuts of the user's system (User-Agent), whether they are
+    turned on (profile) and whether comments are."""
+    from wagtail.admin.templatetags.wagtailadmin_tags import get_comments_enabled
+
+    request = context.get("request")
+    state = _user_state(request) if request is not None else None
+    if state is None:
+        return None
+    user_agent = request.headers.get("User-Agent", "")
+    profile = getattr(request.user, "wagtail_userprofile", None)
+    return (
+        "shortcuts",
+        get_language(),
+        any(system in user_agent for system in ("Mac", "iPod", "iPhone", "iPad")),
+        bool(getattr(profile, "keyboard_shortcuts", True)) if profile is not None else True,
+        bool(get_comments_enabled()),
+    )
+
+
+class KeptNode(template.Node):
+    """Wraps a compiled Wagtail tag: its output rendered once per key and version."""
+
+    def __init__(self, node, key):
+        self.node, self.key = node, key
+
+    def render(self, context):
+        key = self.key(context) if enabled else None
+        if key is None:
+            return self.node.render_annotated(context)
+        current = version()
+        kept = _kept.get(key)
+        if kept is not None and kept[0] == current:
+            return kept[1]
+        html = self.node.render_annotated(context)
+        if len(_kept) >= MAX_ENTRIES:
+            _kept.clear()
+        _kept[key] = (current, html)
+        return html
+
+
+def install():
+    """Replaces Wagtail's `sidebar_props` and `keyboard_shortcuts_dialog` tags by kept ones
+    (before any admin template is compiled: called from the app's ready())."""
+    from wagtail.admin.templatetags.wagtailadmin_tags import register
+
+    kept = {"sidebar_props": _sidebar_key, "keyboard_shortcuts_dialog": _shortcuts_key}
+    for name, key in kept.items():
+        original = register.tags[name]
+        if getattr(original, "kept", False):
+            continue
+
+        def compile_kept(parser, token, original=original, key=key):
+            return KeptNode(original(parser, token), key)
+
+        compile_kept.kept = True
+        register.tags[name] = compile_kept
+    connect_signals()
+
+
+def connect_signals():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import (
+        Collection,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        GroupSitePermission,
+        Locale,
+        Page,
+        Site,
+    )
+    from wagtail.signals import post_page_move
+
+    user = get_user_model()
+    watched = (
+        Group,
+        Permission,
+        GroupPagePermission,
+        GroupCollectionPermission,
+        GroupSitePermission,
+        Page,  # and its subclasses: any page saved, moved or deleted
+        Collection,
+        Site,
+        Locale,
+    )
+
+    def changed(sender, **kwargs):
+        if issubclass(sender, watched):
+            bump()
+
+    post_save.connect(changed, dispatch_uid="admin-chrome-save", weak=False)
+    post_delete.connect(changed, dispatch_uid="admin-chrome-delete", weak=False)
+    for through in (Group.permissions.through, user.groups.through, user.user_permissions.through):
+        m2m_changed.connect(
+            bump, sender=through, dispatch_uid=f"admin-chrome-{through._meta.label_lower}"
+        )
+    post_page_move.connect(bump, dispatch_uid="admin-chrome-page-moved")
