@@ -1,0 +1,89 @@
+"""The mission listing's filter menus and rows' session, activity and centre from the kept
+reference rows (missions/backoffice/kept_choices.py): no query for them on a page, and
+never stale: a renamed, added or removed row shows at the next page."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from missions.models import Activity
+from tests.factories import (
+    CentreFactory,
+    MissionFactory,
+    SessionFactory,
+    chef_de_centre,
+    gestionnaire,
+)
+
+pytestmark = pytest.mark.django_db
+LIST_URL = reverse("wagtailsnippets_missions_mission:list")
+SMALL_TABLES = ("missions_session", "missions_centre", "missions_island", "missions_activity")
+
+
+def _small_table_queries(queries):
+    """Queries reading a small table's rows (a menu's choices, a row's reference), not the
+    scope's subqueries."""
+    return [
+        q["sql"]
+        for q in queries
+        for table in SMALL_TABLES
+        if q["sql"].startswith((f'SELECT "{table}".', "DECLARE")) and f'FROM "{table}"' in q["sql"]
+    ]
+
+
+@pytest.mark.parametrize("who", ["gestionnaire", "chef"])
+def test_filters_and_rows__no_query_on_the_small_tables_once_kept(client, who):
+    centre = CentreFactory()
+    session = SessionFactory(name="Session kept")
+    for _ in range(3):
+        MissionFactory(centre=centre, session=session)
+    client.force_login(gestionnaire() if who == "gestionnaire" else chef_de_centre(centre))
+    client.get(LIST_URL, {"session": session.pk})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL, {"session": session.pk})
+    page = response.content.decode()
+    assert response.status_code == 200 and len(response.context["object_list"]) == 3
+    assert page.count("Session kept") >= 4  # the menu, its chosen value, the rows
+    assert _small_table_queries(queries) == []
+
+
+def test_kept_rows__renamed_added_removed_show_at_the_next_page(client):
+    centre = CentreFactory(name="Lycée Avant")
+    session = SessionFactory(name="Session avant")
+    MissionFactory(centre=centre, session=session, epreuve="Oral")
+    client.force_login(gestionnaire())
+    assert "Session avant" in client.get(LIST_URL).content.decode()
+
+    session.name = "Session après"
+    session.save()
+    centre.name = "Lycée Après"
+    centre.save()
+    centre.island.name = "Île renommée"
+    centre.island.save()
+    activity = Activity.objects.order_by("pk").first()
+    activity.name = "Activité renommée"
+    activity.save()
+    added = SessionFactory(name="Session ajoutée")
+    page = client.get(LIST_URL, {"session": session.pk}).content.decode()
+    for text in ("Session après", "Lycée Après (Île renommée)", "Session ajoutée"):
+        assert text in page, text
+    assert "Session avant" not in page and "Lycée Avant" not in page
+    assert "Île renommée" in page.split('id="id_island"')[1].split("</select>")[0]
+
+    response = client.get(LIST_URL, {"session": added.pk})  # chosen among the new ones
+    assert response.status_code == 200 and list(response.context["object_list"]) == []
+    added.delete()
+    page = client.get(LIST_URL).content.decode()
+    assert "Session ajoutée" not in page
+
+
+def test_kept_rows__an_unknown_or_foreign_choice_is_refused_as_django_refuses_it(client):
+    session = SessionFactory()
+    MissionFactory(session=session)
+    client.force_login(gestionnaire())
+    client.get(LIST_URL)
+    for value in ("999999", "abc", "1.5", str(session.pk) + "x"):
+        response = client.get(LIST_URL, {"session": value})
+        assert response.status_code == 200, value
+        assert "Sélectionnez un choix valide" in response.content.decode(), value
