@@ -3,10 +3,13 @@ cell stamped from its template (StampedCellMixin) and the filters' select menus 
 Each gives the HTML Wagtail's and Django's templates give (tests/missions/test_listing.py
 compares the pages)."""
 
+import datetime
+import decimal
 import re
 
 from django import forms
 from django.contrib.admin.utils import quote
+from django.db.models import Model
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import unlocalize
@@ -32,10 +35,11 @@ class StampedCellMixin:
         shape, values, stand_in = found
         stamps = self.__dict__.setdefault("_stamps", {})
         if shape not in stamps:
-            stamps[shape] = str(self.cell_template.render(stand_in))
-        # In one pass: a value that happened to spell a token is not replaced in its turn.
-        html = TOKENS.sub(
-            lambda found: conditional_escape(values.get(found[0], found[0])), stamps[shape]
+            stamps[shape] = PIECES.split(str(self.cell_template.render(stand_in())))
+        # The stamp split once: a value that happened to spell a token stays as written.
+        html = "".join(
+            conditional_escape(values[piece]) if piece in values else piece
+            for piece in stamps[shape]
         )
         return mark_safe(html)  # noqa: S308 (the template's HTML, each value escaped)
 
@@ -50,54 +54,62 @@ def _token(name):
 
 
 def _cell_shape(context):
-    """(shape, {token: value}, stand-in context) of a title cell, None when it holds
-    anything but a link, a title and Wagtail's plain buttons."""
-    values, stand_in = {}, dict(context)
+    """(shape, {token: value}, stand-in context maker) of a title cell, None when it holds
+    anything but a link, a title and Wagtail's plain buttons. The stand-in context is only
+    made for a shape not stamped yet."""
+    values, replaced = {}, {}
     shape = []
     for key in ("value", "title_id", "label_id", "link_url"):
         value = context.get(key)
         shape.append(bool(value))
         if value:
             values[_token(key)] = str(value)
-            stand_in[key] = _token(key)
+            replaced[key] = _token(key)
     link_attrs = dict(context.get("link_attrs") or {})
     if "href" in link_attrs:
         if link_attrs["href"] != context.get("link_url"):
             return None
-        link_attrs["href"] = stand_in["link_url"]
-    stand_in["link_attrs"] = link_attrs
+        link_attrs["href"] = replaced["link_url"]
     shape.append(tuple(sorted((k, str(v)) for k, v in link_attrs.items() if k != "href")))
-    buttons = []
-    for index, button in enumerate(context.get("buttons") or []):
+    buttons = context.get("buttons") or []
+    for index, button in enumerate(buttons):
         if type(button) is not ButtonWithDropdown:
             return None
         aria = button.attrs.get("aria-label")
-        attrs = {k: v for k, v in button.attrs.items() if k != "aria-label"}
-        items, item_shapes = [], []
+        item_shapes = []
         for position, item in enumerate(button.dropdown_buttons):
             if type(item) is not Button or not item.url:
                 return None
-            token = _token(f"url{index}x{position}")
-            values[token] = str(item.url)
-            items.append(
-                Button(str(item.label), url=token, classname=item.classname,
-                       icon_name=item.icon_name, attrs=item.attrs, priority=item.priority)
-            )  # fmt: skip
+            values[_token(f"url{index}x{position}")] = str(item.url)
             item_shapes.append(
                 (str(item.label), item.icon_name, item.classname, _frozen(item.attrs))
             )
         if aria:
             values[_token(f"aria{index}")] = str(aria)
-            attrs["aria-label"] = _token(f"aria{index}")
-        buttons.append(
-            ButtonWithDropdown(str(button.label), classname=button.classname,
-                               icon_name=button.icon_name, attrs=attrs, buttons=items)
-        )  # fmt: skip
+        attrs = {k: v for k, v in button.attrs.items() if k != "aria-label"}
         shape.append(
-            (str(button.label), button.icon_name, button.classname, _frozen(attrs),
+            (str(button.label), button.icon_name, button.classname, _frozen(attrs), bool(aria),
              tuple(item_shapes))
         )  # fmt: skip
-    stand_in["buttons"] = buttons
+
+    def stand_in():
+        made = {**context, **replaced, "link_attrs": link_attrs, "buttons": []}
+        for index, button in enumerate(buttons):
+            attrs = {k: v for k, v in button.attrs.items() if k != "aria-label"}
+            if button.attrs.get("aria-label"):
+                attrs["aria-label"] = _token(f"aria{index}")
+            items = [
+                Button(str(item.label), url=_token(f"url{index}x{position}"),
+                       classname=item.classname, icon_name=item.icon_name, attrs=item.attrs,
+                       priority=item.priority)
+                for position, item in enumerate(button.dropdown_buttons)
+            ]  # fmt: skip
+            made["buttons"].append(
+                ButtonWithDropdown(str(button.label), classname=button.classname,
+                                   icon_name=button.icon_name, attrs=attrs, buttons=items)
+            )  # fmt: skip
+        return made
+
     return tuple(shape), values, stand_in
 
 
@@ -222,19 +234,33 @@ def _cell_renderer(column):
     kind = type(column)
     plain = kind.render_cell_html is Column.render_cell_html
     if plain and column.cell_template_name == PLAIN_CELL:
-        stamps = {}
+        stamps, rendered = {}, {}
+        own_context = kind.get_cell_context_data is Column.get_cell_context_data
 
         def render(instance, context):
-            cell = column.get_cell_context_data(instance, context)
-            value = cell.get("value")
+            if own_context:  # Column.get_cell_context_data's value, without its dict
+                value = column.get_value(instance)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    value = unlocalize(value)
+                if not str(value).strip():
+                    value = column.empty_value_display
+            else:
+                value = column.get_cell_context_data(instance, context).get("value")
             shape = value is None
             if shape not in stamps:
-                stamps[shape] = str(
-                    column.cell_template.render({**cell, "value": None if shape else "zqzvaluezqz"})
-                ).split("zqzvaluezqz")
+                cell = column.get_cell_context_data(instance, context)
+                stand_in = {**cell, "value": None if shape else "zqzvaluezqz"}
+                stamps[shape] = str(column.cell_template.render(stand_in)).split("zqzvaluezqz")
             if shape:
                 return stamps[shape][0]
-            return render_value_in_context(value, _CONTEXT).join(stamps[shape])
+            # The same value in several rows (a session, a centre, a date): written once.
+            key = _value_key(value)
+            html = rendered.get(key) if key is not None else None
+            if html is None:
+                html = render_value_in_context(value, _CONTEXT).join(stamps[shape])
+                if key is not None:
+                    rendered[key] = html
+            return html
 
         return render
     if kind is BulkActionsCheckboxColumn and column.obj_type != "page" and plain:
@@ -253,6 +279,16 @@ def _cell_renderer(column):
 
         return render
     return lambda instance, context: column.render_cell_html(instance, context)
+
+
+def _value_key(value):
+    """A key under which a value's HTML is the same throughout one table, or None: model
+    rows by identity (the same object in several rows), plain values by value."""
+    if isinstance(value, Model):
+        return ("row", id(value))
+    if type(value) in (str, int, datetime.date, datetime.datetime, decimal.Decimal):
+        return (type(value), value)
+    return None
 
 
 class _StandInObject:

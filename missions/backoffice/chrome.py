@@ -50,7 +50,13 @@ def forget():
 
 def _user_state(request):
     """What the sidebar shows of the user and what decides which items it shows, or None
-    (not kept) for a visitor without an account."""
+    (not kept) for a visitor without an account. Once per request."""
+    if not hasattr(request, "_admin_chrome_state"):
+        request._admin_chrome_state = _read_user_state(request)
+    return request._admin_chrome_state
+
+
+def _read_user_state(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
@@ -115,7 +121,12 @@ class KeptNode(template.Node):
         key = self.key(context) if enabled else None
         if key is None:
             return self.node.render_annotated(context)
-        current = version()
+        request = context.get("request")
+        current = getattr(request, "_admin_chrome_version", None)
+        if current is None:
+            current = version()
+            if request is not None:
+                request._admin_chrome_version = current
         kept = _kept.get(key)
         if kept is not None and kept[0] == current:
             return kept[1]
