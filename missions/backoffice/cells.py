@@ -15,6 +15,7 @@ from django.template.base import render_value_in_context
 from django.templatetags.l10n import unlocalize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
 
@@ -33,17 +34,19 @@ class StampedCellMixin:
         if found is None:
             return self.cell_template.render(context)
         shape, values, stand_in = found
-        stamps = self.__dict__.setdefault("_stamps", {})
-        if shape not in stamps:
-            stamps[shape] = PIECES.split(str(self.cell_template.render(stand_in())))
+        key = (self.cell_template_name, get_language(), self.classname, shape)
+        if key not in STAMPS:
+            STAMPS[key] = PIECES.split(str(self.cell_template.render(stand_in())))
         # The stamp split once: a value that happened to spell a token stays as written.
         html = "".join(
-            conditional_escape(values[piece]) if piece in values else piece
-            for piece in stamps[shape]
+            conditional_escape(values[piece]) if piece in values else piece for piece in STAMPS[key]
         )
         return mark_safe(html)  # noqa: S308 (the template's HTML, each value escaped)
 
 
+# Cells' templates rendered with stand-ins, kept per process: (template, language, shape) ->
+# the HTML split at its stand-ins. The shape holds everything else the template shows.
+STAMPS = {}
 # Stand-ins for a row's values in the stamp: letters no template writes.
 TOKENS = re.compile(r"zqz[a-z0-9_]+zqz")
 PIECES = re.compile(r"(zqz[a-z0-9_]+zqz)")  # split keeping the tokens
@@ -248,9 +251,12 @@ def _cell_renderer(column):
                 value = column.get_cell_context_data(instance, context).get("value")
             shape = value is None
             if shape not in stamps:
-                cell = column.get_cell_context_data(instance, context)
-                stand_in = {**cell, "value": None if shape else "zqzvaluezqz"}
-                stamps[shape] = str(column.cell_template.render(stand_in)).split("zqzvaluezqz")
+                key = (PLAIN_CELL, get_language(), column.classname, shape)
+                if key not in STAMPS:
+                    cell = column.get_cell_context_data(instance, context)
+                    stand_in = {**cell, "value": None if shape else "zqzvaluezqz"}
+                    STAMPS[key] = str(column.cell_template.render(stand_in)).split("zqzvaluezqz")
+                stamps[shape] = STAMPS[key]
             if shape:
                 return stamps[shape][0]
             # The same value in several rows (a session, a centre, a date): written once.
@@ -269,8 +275,15 @@ def _cell_renderer(column):
         def render(instance, context):
             cell = column.get_cell_context_data(instance, context)
             if not stamp:
-                stand_in = {**cell, "instance": _StandInObject(), "aria_describedby": "zqzariazqz"}
-                stamp.append(PIECES.split(str(column.cell_template.render(stand_in))))
+                key = (column.cell_template_name, get_language(), column.obj_type)
+                if key not in STAMPS:
+                    stand_in = {
+                        **cell,
+                        "instance": _StandInObject(),
+                        "aria_describedby": "zqzariazqz",
+                    }
+                    STAMPS[key] = PIECES.split(str(column.cell_template.render(stand_in)))
+                stamp.append(STAMPS[key])
             values = {
                 "zqzpkzqz": conditional_escape(quote(unlocalize(instance.pk))),
                 "zqzariazqz": conditional_escape(cell["aria_describedby"]),

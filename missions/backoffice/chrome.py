@@ -1,5 +1,6 @@
-"""The admin's chrome kept per process: the sidebar (main menu, account menu, search area)
-and the keyboard shortcuts dialog are the same HTML for every page a user opens while their
+"""The admin's chrome kept per process: the sidebar (main menu, account menu, search area),
+the keyboard shortcuts dialog and the admin's settings for its scripts (`wagtail_config`,
+but its CSRF token) are the same HTML for every page a user opens while their
 permissions stay the same, but Wagtail builds them anew on every page (the menu asks every
 item's permissions, twice per submenu): a fifth of a listing's time.
 
@@ -19,6 +20,8 @@ import uuid
 from django import template
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.middleware.csrf import get_token
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from missions.permissions import group_names
@@ -121,20 +124,65 @@ class KeptNode(template.Node):
         key = self.key(context) if enabled else None
         if key is None:
             return self.node.render_annotated(context)
-        request = context.get("request")
-        current = getattr(request, "_admin_chrome_version", None)
-        if current is None:
-            current = version()
-            if request is not None:
-                request._admin_chrome_version = current
+        current = _request_version(context.get("request"))
         kept = _kept.get(key)
         if kept is not None and kept[0] == current:
             return kept[1]
         html = self.node.render_annotated(context)
-        if len(_kept) >= MAX_ENTRIES:
-            _kept.clear()
-        _kept[key] = (current, html)
+        _keep(key, (current, html))
         return html
+
+
+def _request_version(request):
+    """The version, read once per request."""
+    current = getattr(request, "_admin_chrome_version", None)
+    if current is None:
+        current = version()
+        if request is not None:
+            request._admin_chrome_version = current
+    return current
+
+
+def _keep(key, entry):
+    if len(_kept) >= MAX_ENTRIES:
+        _kept.clear()
+    _kept[key] = entry
+
+
+def _config_key(context):
+    """What `wagtail_config` shows besides the CSRF token: the admin's URLs (under the
+    script prefix), the locales (their table renews the version), the translated strings
+    (language), the content locale of the page and the user's shortcuts setting."""
+    request = context.get("request")
+    if request is None or _user_state(request) is None:
+        return None
+    locale = context.get("locale")
+    profile = getattr(request.user, "wagtail_userprofile", None)
+    return (
+        "config",
+        get_language(),
+        get_script_prefix(),
+        getattr(locale, "language_code", None) if locale else None,
+        bool(profile.keyboard_shortcuts) if profile is not None else True,
+    )
+
+
+def kept_wagtail_config(original):
+    """Wagtail's `wagtail_config` tag, its dict kept but for the request's CSRF token."""
+
+    def wagtail_config(context):
+        key = _config_key(context) if enabled else None
+        if key is None:
+            return original(context)
+        kept = _kept.get(key)
+        current = _request_version(context.get("request"))
+        if kept is None or kept[0] != current:
+            kept = (current, original(context))
+            _keep(key, kept)
+        return {**kept[1], "CSRF_TOKEN": get_token(context["request"])}
+
+    wagtail_config.kept = True
+    return wagtail_config
 
 
 def install():
@@ -153,6 +201,11 @@ def install():
 
         compile_kept.kept = True
         register.tags[name] = compile_kept
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    if not getattr(wagtailadmin_tags.wagtail_config, "kept", False):
+        function = kept_wagtail_config(wagtailadmin_tags.wagtail_config)
+        register.simple_tag(function, takes_context=True, name="wagtail_config")
     connect_signals()
 
 

@@ -20,11 +20,16 @@ URL = reverse("wagtailsnippets_missions_mission:list")
 SIDEBAR = re.compile(r'<script id="wagtail-sidebar-props" type="application/json">.*?</script>')
 
 
+CONFIG = re.compile(r'<script id="wagtail-config" type="application/json">.*?</script>')
+
+
 def _chrome(html):
-    """The kept parts of a page: the sidebar's JSON and the shortcuts dialog."""
+    """The kept parts of a page: the sidebar's JSON, the shortcuts dialog, the admin's
+    settings (but their CSRF token)."""
     sidebar = SIDEBAR.search(html).group(0)
     dialog = html[html.index('<div id="keyboard-shortcuts-dialog"') : html.index("<main ")]
-    return sidebar, dialog
+    config = re.sub(r'"CSRF_TOKEN": "[^"]+"', "", CONFIG.search(html).group(0))
+    return sidebar, dialog, config
 
 
 def _kept_and_fresh(client, monkeypatch, **headers):
@@ -76,9 +81,12 @@ def test_kept_chrome__follows_every_change_of_what_it_shows(client, monkeypatch)
     group = Group.objects.get(name=roles.CHEFS_DE_CENTRE)
     root = Page.objects.get(depth=1)
 
+    kept_parts = []
+
     def check(step):
         kept, fresh = _kept_and_fresh(client, monkeypatch)
         assert kept == fresh, step
+        kept_parts.append(kept)
         return kept[0]
 
     menus = [check("start")]
@@ -97,7 +105,9 @@ def test_kept_chrome__follows_every_change_of_what_it_shows(client, monkeypatch)
         ("page permission gone", lambda: GroupPagePermission.objects.filter(group=group).delete()),
         ("name", lambda: UserFactory._meta.model.objects.filter(pk=user.pk).update(
             first_name="Hinano")),
-        ("what's new dismissed", lambda: _dismiss(user)),
+        ("what's new dismissed", lambda: _profile(user, dismissibles={
+            "whats-new-in-wagtail-8.0": True})),
+        ("shortcuts off", lambda: _profile(user, keyboard_shortcuts=False)),
         ("superuser", lambda: UserFactory._meta.model.objects.filter(pk=user.pk).update(
             is_superuser=True)),
     ]  # fmt: skip
@@ -105,13 +115,16 @@ def test_kept_chrome__follows_every_change_of_what_it_shows(client, monkeypatch)
         change()
         menus.append(check(step))
     assert len(set(menus)) >= 8  # each change showed in the menu, and the kept copy followed
+    assert len({dialog for _, dialog, _ in kept_parts}) == 2  # shortcuts on, then off
+    assert len({config for _, _, config in kept_parts}) == 2
 
 
-def _dismiss(user):
+def _profile(user, **fields):
     from wagtail.users.models import UserProfile
 
     profile = UserProfile.get_for_user(user)
-    profile.dismissibles = {"whats-new-in-wagtail-8.0": True}
+    for name, value in fields.items():
+        setattr(profile, name, value)
     profile.save()
 
 
