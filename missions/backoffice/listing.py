@@ -13,7 +13,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import IndexView
 
 from missions.backoffice.cells import Select, StampedCellMixin, StampedTableMixin
-from missions.backoffice.kept_choices import KeptModelChoiceFilter, attach_kept
+from missions.backoffice.kept_choices import KeptFiltersMixin, KeptModelChoiceFilter, attach_kept
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, Centre, FeePart, Intervenant, Island, Mission, Session
 
@@ -294,7 +294,7 @@ PART_FILTERS = {"remuneration": PartNature.REMUNERATION, "travel": PartNature.TR
 COUNTABLE = {*PART_FILTERS, "session", "centre", "activity", "island"}
 
 
-class MissionFilterSet(WagtailFilterSet):
+class MissionFilterSet(KeptFiltersMixin, WagtailFilterSet):
     session = KeptModelChoiceFilter(
         widget=Select, label="Session", queryset=Session.objects.select_related("exam")
     )

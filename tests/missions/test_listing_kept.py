@@ -87,3 +87,53 @@ def test_kept_rows__an_unknown_or_foreign_choice_is_refused_as_django_refuses_it
         response = client.get(LIST_URL, {"session": value})
         assert response.status_code == 200, value
         assert "Sélectionnez un choix valide" in response.content.decode(), value
+
+
+def test_filters_template__only_the_tag_in_place_of_wagtails():
+    """The project's _filters.html writes nothing but the tag's output (Wagtail's template
+    rendered): no blank or newline of its own."""
+    from pathlib import Path
+
+    from missions.backoffice import kept_choices
+
+    ours = Path(kept_choices.__file__).parent.parent / "templates" / kept_choices.FILTERS_TEMPLATE
+    assert ours.read_text() == "{% load kept_filters %}{% kept_filters filters %}"
+    assert (
+        "templates/wagtailadmin/shared/headers"
+        in kept_choices.wagtail_filters_template().origin.name
+    )
+    assert "site-packages/wagtail" in kept_choices.wagtail_filters_template().origin.name
+
+
+def _menus(html):
+    return html[
+        html.index('<div class="w-drilldown__contents">') : html.index('id="listing-results"')
+    ]
+
+
+def test_kept_menus__follow_the_chosen_values_and_the_reference_data(client, monkeypatch):
+    from missions.backoffice import kept_choices
+
+    centre = CentreFactory(name="Lycée Un")
+    first, second = SessionFactory(name="Session Un"), SessionFactory(name="Session Deux")
+    MissionFactory(centre=centre, session=first)
+    client.force_login(gestionnaire())
+
+    def kept_and_fresh(params):
+        kept = _menus(client.get(LIST_URL, params).content.decode())
+        with monkeypatch.context() as patch:
+            patch.setattr(kept_choices, "enabled", False)
+            fresh = _menus(client.get(LIST_URL, params).content.decode())
+        assert kept == fresh, params
+        return kept
+
+    seen = [kept_and_fresh({}), kept_and_fresh({"session": first.pk})]
+    seen.append(kept_and_fresh({"session": second.pk, "remuneration": "controle"}))
+    seen.append(kept_and_fresh({"session": "999999"}))  # refused: the error shown
+    assert "Sélectionnez un choix valide" in seen[-1]
+    centre.name = "Lycée Deux"
+    centre.save()
+    seen.append(kept_and_fresh({"session": first.pk}))
+    assert "Lycée Deux" in seen[-1] and "Lycée Un" not in seen[-1]
+    assert len(set(seen)) == len(seen)
+    assert f'<option value="{second.pk}" selected>Session Deux</option>' in seen[2]
