@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.csrf import get_token
 from django.urls import get_script_prefix
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from missions.permissions import group_names
@@ -49,6 +51,7 @@ def bump(**kwargs):
 
 def forget():
     _kept.clear()
+    _pure.clear()
 
 
 def _user_state(request):
@@ -149,6 +152,46 @@ def _keep(key, entry):
     _kept[key] = entry
 
 
+# Tags whose output depends on their arguments alone (and the language): `{% icon %}` (an
+# SVG reference, 15 renders of its template a page) and `{% versioned_static %}` (a static
+# file's URL with Wagtail's version, 16 a page), written once per arguments.
+PURE_TAGS = ("icon", "versioned_static")
+_pure = {}
+
+
+class PureNode(template.Node):
+    def __init__(self, node, name):
+        self.node, self.name = node, name
+
+    def render(self, context):
+        if not enabled or getattr(self.node, "target_var", None) is not None:
+            return self.node.render_annotated(context)
+        args, kwargs = self.node.get_resolved_arguments(context)
+        key = _pure_key(self.name, context, args, kwargs)
+        if key is None:
+            return self.node.render_annotated(context)
+        html = _pure.get(key)
+        if html is None:
+            html = self.node.render_annotated(context)
+            if len(_pure) >= MAX_ENTRIES:
+                _pure.clear()
+            _pure[key] = html
+        return html
+
+
+def _pure_key(name, context, args, kwargs):
+    """The arguments as a key (their types too: a safe string is not escaped), or None for
+    an argument that is not a plain value."""
+    parts = []
+    for key, value in [*((None, value) for value in args), *sorted(kwargs.items())]:
+        if isinstance(value, Promise):
+            value = str(value)  # a lazy translation: written escaped, as a str
+        if value is not None and type(value) not in (str, SafeString, bool, int):
+            return None
+        parts.append((key, type(value).__name__, value))
+    return (name, get_language(), context.autoescape, tuple(parts))
+
+
 def _config_key(context):
     """What `wagtail_config` shows besides the CSRF token: the admin's URLs (under the
     script prefix), the locales (their table renews the version), the translated strings
@@ -201,6 +244,16 @@ def install():
 
         compile_kept.kept = True
         register.tags[name] = compile_kept
+    for name in PURE_TAGS:
+        original = register.tags[name]
+        if getattr(original, "kept", False):
+            continue
+
+        def compile_pure(parser, token, original=original, name=name):
+            return PureNode(original(parser, token), name)
+
+        compile_pure.kept = True
+        register.tags[name] = compile_pure
     from wagtail.admin.templatetags import wagtailadmin_tags
 
     if not getattr(wagtailadmin_tags.wagtail_config, "kept", False):
