@@ -172,6 +172,10 @@ class StampedTableMixin:
         if not self.stamping:
             return super().render_html(parent_context)
         data = self.data
+        # The two renders show the same headers (sort links): each header rendered once.
+        headers = {}
+        for column in self.columns.values():
+            column.render_header_html = _header_once(column, headers)
         try:
             self.data, self._stand_in = [], False
             empty = str(super().render_html(parent_context))
@@ -179,6 +183,8 @@ class StampedTableMixin:
             one = str(super().render_html(parent_context))
         finally:
             self.data, self._stand_in = data, False
+            for column in self.columns.values():
+                del column.render_header_html
         before, row, after = _split_loop(empty, one)
         pieces = PIECES.split(row.replace(" " + ROW_ATTRS, ROW_ATTRS))
         context = Context({"table": self, "request": (parent_context or {}).get("request")})
@@ -202,6 +208,17 @@ class StampedTableMixin:
             yield _StandInRow(self, None, 0)
         else:
             yield from super().rows
+
+
+def _header_once(column, headers):
+    render = type(column).render_header_html
+
+    def render_header_html(parent_context):
+        if column.name not in headers:
+            headers[column.name] = render(column, parent_context)
+        return headers[column.name]
+
+    return render_header_html
 
 
 class _StandInRow(Table.Row):
