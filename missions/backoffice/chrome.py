@@ -153,9 +153,10 @@ def _keep(key, entry):
 
 
 # Tags whose output depends on their arguments alone (and the language): `{% icon %}` (an
-# SVG reference, 15 renders of its template a page) and `{% versioned_static %}` (a static
-# file's URL with Wagtail's version, 16 a page), written once per arguments.
-PURE_TAGS = ("icon", "versioned_static")
+# SVG reference, 15 renders of its template a page), `{% versioned_static %}` (a static
+# file's URL with Wagtail's version, 16 a page) and `{% breadcrumbs %}` (the items given),
+# written once per arguments.
+PURE_TAGS = ("icon", "versioned_static", "breadcrumbs")
 _pure = {}
 
 
@@ -180,16 +181,31 @@ class PureNode(template.Node):
 
 
 def _pure_key(name, context, args, kwargs):
-    """The arguments as a key (their types too: a safe string is not escaped), or None for
-    an argument that is not a plain value."""
-    parts = []
-    for key, value in [*((None, value) for value in args), *sorted(kwargs.items())]:
-        if isinstance(value, Promise):
-            value = str(value)  # a lazy translation: written escaped, as a str
-        if value is not None and type(value) not in (str, SafeString, bool, int):
-            return None
-        parts.append((key, type(value).__name__, value))
+    """The arguments as a key, or None for an argument that is not plain data."""
+    parts = [_plain(value) for value in args]
+    parts += [(key, _plain(value)) for key, value in sorted(kwargs.items())]
+    if _UNKEYED in parts or any(part[1] is _UNKEYED for part in parts[len(args) :]):
+        return None
     return (name, get_language(), context.autoescape, tuple(parts))
+
+
+_UNKEYED = object()
+
+
+def _plain(value):
+    """A hashable copy of plain data, its types kept (a safe string is not escaped), or
+    _UNKEYED."""
+    if isinstance(value, Promise):
+        return ("str", str(value))  # a lazy translation: written escaped, as a str
+    if value is None or type(value) in (str, SafeString, bool, int):
+        return (type(value).__name__, value)
+    if type(value) in (list, tuple, dict):
+        pairs = value.items() if type(value) is dict else enumerate(value)
+        items = tuple((key, _plain(item)) for key, item in pairs)
+        if any(item is _UNKEYED for _, item in items):
+            return _UNKEYED
+        return (type(value).__name__, items)
+    return _UNKEYED
 
 
 def _config_key(context):

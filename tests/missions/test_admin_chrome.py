@@ -200,3 +200,25 @@ def test_every_menu_item__shown_on_what_the_kept_sidebar_key_covers():
     walk(settings_menu)
     found |= {name(type(area).is_shown) for area in admin_search_areas.registered_search_areas}
     assert found - COVERED == set()
+
+
+def test_pure_tags__written_once_per_arguments_as_wagtail_writes_them(monkeypatch):
+    from django.template import Context, Template
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    page = Template(
+        "{% load wagtailadmin_tags %}{% icon name=name title=title %}"
+        "{% breadcrumbs items icon_name=name %}{% versioned_static 'wagtailadmin/js/core.js' %}"
+    )
+    values = [
+        {"name": "cross", "title": "<b>", "items": [{"url": "/a/", "label": "A & B"}]},
+        {"name": "cross", "title": mark_safe("<b>"), "items": [{"url": "/a/", "label": "A"}]},
+        {"name": "cog", "title": gettext_lazy("Search"), "items": [{"url": "/", "label": "<i>"}]},
+        {"name": "cog", "title": None, "items": [{"url": "/", "label": mark_safe("<i>")}]},
+    ]
+    kept = [page.render(Context(value)) for value in values * 2]
+    monkeypatch.setattr(chrome, "enabled", False)
+    fresh = [page.render(Context(value)) for value in values * 2]
+    assert kept == fresh
+    assert len(set(kept)) == len(values)
