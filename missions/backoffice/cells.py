@@ -72,7 +72,7 @@ def _cell_shape(context):
     if "href" in link_attrs:
         if link_attrs["href"] != context.get("link_url"):
             return None
-        link_attrs["href"] = replaced["link_url"]
+        link_attrs["href"] = replaced.get("link_url", context.get("link_url"))
     shape.append(tuple(sorted((k, str(v)) for k, v in link_attrs.items() if k != "href")))
     buttons = context.get("buttons") or []
     for index, button in enumerate(buttons):

@@ -137,3 +137,22 @@ def test_kept_menus__follow_the_chosen_values_and_the_reference_data(client, mon
     assert "Lycée Deux" in seen[-1] and "Lycée Un" not in seen[-1]
     assert len(set(seen)) == len(seen)
     assert f'<option value="{second.pk}" selected>Session Deux</option>' in seen[2]
+
+
+@pytest.mark.parametrize("url", [None, "/admin/x/1/"])
+def test_stamped_title_cell__with_or_without_a_link_as_wagtail_renders_it(url):
+    from types import SimpleNamespace
+
+    from wagtail.admin.ui.tables import Table, TitleColumn
+
+    from missions.backoffice import cells
+
+    column = type("Title", (cells.StampedCellMixin, TitleColumn), {})(
+        "name", get_url=lambda row: url, get_title_id=lambda row: f"row_{row.pk}_title"
+    )
+    table = Table([column], [])
+    rows = [SimpleNamespace(pk=n, name=f"Ligne <{n}> & co") for n in range(3)]
+    context = {"table": table, "request": None, "row": None}
+    stamped = [column.render_cell_html(row, context) for row in rows]
+    column.stamping = False
+    assert stamped == [column.render_cell_html(row, context) for row in rows]
