@@ -19,6 +19,7 @@ import uuid
 
 from django import template
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.csrf import get_token
 from django.urls import get_script_prefix
@@ -46,6 +47,13 @@ def version():
 
 
 def bump(**kwargs):
+    """A new version at once (the writing request's next render) and again at commit (a
+    process that rendered in between, still seeing the old rows, drops its copy)."""
+    _renew()
+    transaction.on_commit(_renew)
+
+
+def _renew():
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
@@ -303,6 +311,10 @@ def connect_signals():
         Collection,
         Site,
         Locale,
+        # Memberships and grants written through their tables directly.
+        Group.permissions.through,
+        user.groups.through,
+        user.user_permissions.through,
     )
 
     def changed(sender, **kwargs):

@@ -93,6 +93,10 @@ def test_kept_chrome__follows_every_change_of_what_it_shows(client, monkeypatch)
     changes = [
         ("joins a group", lambda: user.groups.add(Group.objects.get(name=roles.GESTIONNAIRES))),
         ("leaves it", lambda: user.groups.remove(Group.objects.get(name=roles.GESTIONNAIRES))),
+        ("joins through the table", lambda: type(user).groups.through.objects.create(
+            user_id=user.pk, group=Group.objects.get(name=roles.GESTIONNAIRES))),
+        ("leaves through the table", lambda: type(user).groups.through.objects.filter(
+            user_id=user.pk, group__name=roles.GESTIONNAIRES).delete()),
         ("group loses a permission", lambda: group.permissions.remove(
             Permission.objects.get(codename="view_feepart"))),
         ("user gains one", lambda: user.user_permissions.add(
