@@ -18,6 +18,9 @@ class MissionsConfig(AppConfig):
         portal_versions.connect_signals()
         protect_wagtail_exports()
         nonce_wagtail_choosers()
+        from missions.backoffice import chrome
+
+        chrome.install()
 
         # Run once, after the last app's migrations, when every permission exists.
         post_migrate.connect(sync_role_groups, dispatch_uid="missions.sync_role_groups")

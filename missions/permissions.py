@@ -14,6 +14,14 @@ def _in_group(user, name):
     return name in cache
 
 
+def group_names(user) -> frozenset:
+    """The names of the user's groups, read once per request (kept on the user)."""
+    if not user or not user.is_authenticated:
+        return frozenset()
+    _in_group(user, "")
+    return frozenset(user._imagin_groups)
+
+
 def is_gestionnaire(user) -> bool:
     """A DEC gestionnaire (or an administrator): acts on every file."""
     return bool(

@@ -51,10 +51,25 @@ def _changed(**kwargs):
 
 
 def connect_signals():
-    from missions.models import Activity, Centre, Commune, Exam, Island, Rate, RateGroup, TravelRate
+    from missions.models import (
+        Activity,
+        Archipelago,
+        Centre,
+        Commune,
+        Exam,
+        Island,
+        Rate,
+        RateGroup,
+        Session,
+        TravelRate,
+    )
 
-    # Exams, centres and islands: the fee simulator's choices (services/simulation.py).
-    for model in (Rate, TravelRate, RateGroup, Activity, Commune, Exam, Centre, Island):
+    # Exams, centres and islands: the fee simulator's choices (services/simulation.py);
+    # sessions, centres, islands, archipelagos and activities: the back-office listings'
+    # filters and rows (missions/backoffice/kept_choices.py).
+    models = (Rate, TravelRate, RateGroup, Activity, Commune, Exam, Centre, Island, Session,
+              Archipelago)  # fmt: skip
+    for model in models:
         uid = f"reference-data-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from home import site_chrome
 from missions import reference_data
+from missions.backoffice import chrome as admin_chrome
 from missions.permissions import is_staff_user
 
 
@@ -19,9 +20,11 @@ def fresh_caches():
     cache.clear()
     reference_data.forget()
     site_chrome.forget()
+    admin_chrome.forget()
     yield
     reference_data.forget()
     site_chrome.forget()
+    admin_chrome.forget()
 
 
 @pytest.fixture

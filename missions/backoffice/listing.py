@@ -4,7 +4,7 @@ serves, filters without joins that multiply rows, and filter choices loaded in o
 
 import django_filters
 from django.contrib.admin.utils import quote
-from django.db.models import F, Lookup, Prefetch, Q, prefetch_related_objects
+from django.db.models import F, Lookup, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.filters import WagtailFilterSet
@@ -12,7 +12,8 @@ from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import IndexView
 
-from missions.backoffice.cells import Select, StampedCellMixin
+from missions.backoffice.cells import Select, StampedCellMixin, StampedTableMixin
+from missions.backoffice.kept_choices import KeptFiltersMixin, KeptModelChoiceFilter, attach_kept
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, Centre, FeePart, Intervenant, Island, Mission, Session
 
@@ -90,6 +91,7 @@ class BoundedIndexView(IndexView):
     # come by id for the page's rows afterwards (prefetch_related).
     page_joins = None
     page_references = ()
+    kept_references = ()
 
     def paginator_kwargs(self):
         return {}
@@ -105,10 +107,16 @@ class BoundedIndexView(IndexView):
             **self.paginator_kwargs(),
         )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        if self.page_references:
+        if self.page_references or self.kept_references:
             page.object_list = list(page.object_list)
             prefetch_related_objects(page.object_list, *self.page_references)
+            attach_kept(page.object_list, self.kept_references)
         return (paginator, page, page.object_list, page.has_other_pages())
+
+    @cached_property
+    def table_class(self):
+        table_class = super().table_class
+        return type(table_class.__name__, (StampedTableMixin, table_class), {})
 
     def _get_title_column_class(self, column_class):
         column_class = super()._get_title_column_class(column_class)
@@ -236,10 +244,12 @@ class MissionIndexView(MissionSearchMixin, BoundedIndexView):
     # query multiplied its planning time: 8 tables with a fee-part filter took the planner
     # about 12 ms, more than running the query.
     page_joins = ("intervenant",)
-    page_references = (
-        "session",
-        "activity",
-        Prefetch("centre", queryset=Centre.objects.select_related("island")),
+    page_references = ()
+    # The small tables' rows from the process's kept copies (kept_choices).
+    kept_references = (
+        ("session", Session.objects.select_related("exam")),
+        ("activity", Activity.objects.all()),
+        ("centre", Centre.objects.select_related("island")),
     )
 
     def paginator_kwargs(self):
@@ -284,20 +294,20 @@ PART_FILTERS = {"remuneration": PartNature.REMUNERATION, "travel": PartNature.TR
 COUNTABLE = {*PART_FILTERS, "session", "centre", "activity", "island"}
 
 
-class MissionFilterSet(WagtailFilterSet):
-    session = django_filters.ModelChoiceFilter(
+class MissionFilterSet(KeptFiltersMixin, WagtailFilterSet):
+    session = KeptModelChoiceFilter(
         widget=Select, label="Session", queryset=Session.objects.select_related("exam")
     )
-    centre = django_filters.ModelChoiceFilter(
+    centre = KeptModelChoiceFilter(
         widget=Select, label="Centre", queryset=Centre.objects.select_related("island")
     )
-    island = django_filters.ModelChoiceFilter(
+    island = KeptModelChoiceFilter(
         widget=Select,
         label="Île",
         queryset=Island.objects.select_related("archipelago"),
         method="filter_island",
     )
-    activity = django_filters.ModelChoiceFilter(
+    activity = KeptModelChoiceFilter(
         widget=Select, label="Type de mission", queryset=Activity.objects.all()
     )
     remuneration = django_filters.ChoiceFilter(

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_filters import fields as filter_fields
 
-from missions.backoffice import cells, listing
+from missions.backoffice import cells, chrome, kept_choices, listing
 from missions.enums import PartStatus
 from tests.factories import (
     CentreFactory,
@@ -252,7 +253,7 @@ def test_search__the_bound_reached_by_the_people_alone(client, monkeypatch):
     assert response.context["paginator"].count == 6  # people, épreuve: exact below the bound
 
 
-def test_listing_rows_show_their_references_with_one_query_each(client):
+def test_listing_rows_show_their_references_with_one_query_each(client, monkeypatch):
     for index in range(6):
         MissionFactory(centre=CentreFactory(), epreuve=f"E{index}")
     client.force_login(gestionnaire())
@@ -264,6 +265,13 @@ def test_listing_rows_show_their_references_with_one_query_each(client):
         assert str(mission.centre) in page and str(mission.session) in page
     [listed] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "missions_mission"."id"')]
     assert "missions_session" not in listed and "missions_intervenant" in listed
+    for table in ("missions_session", "missions_activity", "missions_centre"):
+        # From the kept reference rows (kept_choices): none once kept, one query each without.
+        assert sum(q["sql"].startswith(f'SELECT "{table}"."id"') and "IN" in q["sql"]
+                   for q in queries) == 0, table  # fmt: skip
+    monkeypatch.setattr(kept_choices, "enabled", False)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST_URL)
     for table in ("missions_session", "missions_activity", "missions_centre"):
         assert sum(q["sql"].startswith(f'SELECT "{table}"."id"') and "IN" in q["sql"]
                    for q in queries) == 1, table  # fmt: skip
@@ -311,6 +319,12 @@ def test_stamped_title_cells_and_plain_selects__the_same_page_as_wagtail_renders
     if stamped.status_code == 200 and stamped.context["object_list"]:
         assert shapes and all(shapes)  # each row's title cell stamped
     monkeypatch.setattr(cells.StampedCellMixin, "stamping", False)
+    monkeypatch.setattr(cells.StampedTableMixin, "stamping", False)
+    monkeypatch.setattr(chrome, "enabled", False)
+    monkeypatch.setattr(kept_choices, "enabled", False)
+    monkeypatch.setattr(  # django-filter's own field
+        kept_choices.KeptModelChoiceFilter, "field_class", filter_fields.ModelChoiceField
+    )
     monkeypatch.setattr(cells.Select, "render", forms.Select.render)
     monkeypatch.setattr(  # each row's URLs reversed one by one, as Wagtail does
         listing.BoundedIndexView, "_url", lambda view, name, row: reverse(name, args=(row.pk,))
