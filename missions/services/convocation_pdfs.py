@@ -55,7 +55,7 @@ class Document:
 class Printer:
     """What all the documents of a process share, made once: the fonts (WeasyPrint's font
     configuration: Fontconfig's, Pango's font map and the text caches that hang on it) and
-    the parsed style sheet. Rebuilding them for each document cost a tenth of its time."""
+    the parsed style sheet, rather than again for each document."""
 
     def __init__(self):
         from weasyprint import CSS  # heavy import: only in the task worker
