@@ -11,6 +11,8 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,6 +22,7 @@ from pypdf.generic import NameObject, TextStringObject
 from missions.services.site_address import dec_contact, portal_url
 
 TEMPLATE = "missions/convocations/convocation_pdf.html"
+STYLESHEET = Path(__file__).resolve().parents[1] / "templates" / f"{TEMPLATE[:-5]}.css"
 ANCHOR = "convocation-{}"  # the id of each convocation's <section> in TEMPLATE
 # Convocations per document when processes share the work: small enough for the share
 # to even out, large enough that each document's fixed costs stay small.
@@ -49,33 +52,82 @@ class Document:
     files: list  # one PDF per convocation
 
 
+class Printer:
+    """What all the documents of a process share, made once: the fonts (WeasyPrint's font
+    configuration: Fontconfig's, Pango's font map and the text caches that hang on it) and
+    the parsed style sheet, rather than again for each document."""
+
+    def __init__(self):
+        from weasyprint import CSS  # heavy import: only in the task worker
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.fonts = FontConfiguration()
+        self.stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=self.fonts)
+
+    def render(self, html):
+        from weasyprint import HTML
+
+        return HTML(string=html).render(font_config=self.fonts, stylesheets=[self.stylesheet])
+
+
+@cache
+def printer():
+    """This process's Printer."""
+    return Printer()
+
+
+# Set in worker processes (start_worker): the cyclic garbage of each document is collected
+# as soon as it is written.
+_collect_each_document = False
+
+
+def start_worker():
+    """A PDF worker process starts here: its Printer is made, one small document laid out
+    (Pango loads the fonts on first use), and what exists by then (modules, fonts, style
+    sheet) is moved out of the garbage collector's sight for good (gc.freeze), so that
+    collecting each document's garbage does not rescan it every time."""
+    global _collect_each_document
+    printer().render('<p>Convocation <strong class="code">IMAG</strong></p>').write_pdf()
+    gc.collect()
+    gc.freeze()
+    _collect_each_document = True
+
+
 def lay_out(html, titles):
     """Render a document of convocations (`titles`: theirs, in order) and cut it: returns
     its PDF, the (first, stop) pages of each convocation and each one's own PDF. Runs in
     worker processes: plain data in and out."""
-    from weasyprint import HTML  # heavy import: only in the task worker
-
     # The boxes of a document live until it is written: the cyclic garbage collector would
     # rescan them again and again (a sixth of the time) for nothing. Its work waits until
-    # the document is done.
+    # the document is done, and is then done once, on the document's garbage alone in a
+    # worker (start_worker).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        document = HTML(string=html).render()
-        first_pages = {}
-        for number, page in enumerate(document.pages):
-            for anchor in page.anchors:
-                first_pages.setdefault(anchor, number)
+        document = printer().render(html)
+        first_pages, page_count = _first_pages(document), len(document.pages)
         pdf = document.write_pdf()
+        del document
+        if _collect_each_document:
+            gc.collect()
     finally:
         if collecting:
             gc.enable()
     starts = [first_pages.get(ANCHOR.format(index)) for index in range(len(titles))]
-    ranges = list(zip(starts, [*starts[1:], len(document.pages)], strict=True))
+    ranges = list(zip(starts, [*starts[1:], page_count], strict=True))
     # Cutting the document relies on the template: one page break before each convocation.
     if starts[0] != 0 or any(start is None or start >= stop for start, stop in ranges):
         raise RuntimeError("Convocations : chaque intervenant doit commencer une nouvelle page.")
     return pdf, ranges, _split(pdf, ranges, titles)
+
+
+def _first_pages(document):
+    """The number of the page where each anchor first appears."""
+    first = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            first.setdefault(anchor, number)
+    return first
 
 
 def _split(pdf, ranges, titles):
@@ -116,7 +168,9 @@ class Renderer:
             # database connections or threads, and start with WeasyPrint already imported.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["weasyprint", __name__])
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self.processes, mp_context=context, initializer=start_worker
+            )
             # Start the workers now: they load while the first batch is being issued.
             for _ in range(self.processes):
                 self._pool.submit(os.getpid)
