@@ -1,6 +1,8 @@
 from django import template
+from django.template.defaultfilters import floatformat
 
-from missions.enums import STATUS_BADGES, PartNature
+from missions.durations import format_duration
+from missions.enums import STATUS_BADGES, UNIT_PLURALS, PartNature, Unit
 from missions.money import format_eur, format_xpf, xpf_to_eur
 
 register = template.Library()
@@ -14,6 +16,21 @@ def xpf(amount):
 @register.filter
 def eur(amount_xpf):
     return format_eur(xpf_to_eur(amount_xpf or 0))
+
+
+@register.filter
+def quantity(amount, unit):
+    """ "6 h 30" for hours, "60 copies", "1 copie", "1,5 copie" otherwise: French keeps
+    the singular below 2."""
+    if amount is None:
+        return ""
+    if unit == Unit.HOUR:
+        return format_duration(amount)
+    label = Unit(unit).label if amount < 2 else UNIT_PLURALS[Unit(unit)]
+    number = floatformat(amount, "-2")
+    if "," in number:  # 1,50 → 1,5
+        number = number.rstrip("0")
+    return f"{number}\u00a0{label}"
 
 
 @register.filter

@@ -45,3 +45,16 @@ def test_every_minute_of_a_day_survives_the_two_decimal_storage():
 def test_format_duration():
     assert format_duration(Decimal("12.25")) == "12\u00a0h\u00a015"
     assert format_duration(Decimal("3")) == "3\u00a0h"
+
+
+def test_quantity_filter__hours_to_the_minute_and_french_plurals():
+    from missions.enums import Unit
+    from missions.templatetags.missions_tags import quantity
+
+    assert quantity(Decimal("6.50"), Unit.HOUR) == "6\u00a0h\u00a030"
+    assert quantity(Decimal("8"), Unit.HOUR) == "8\u00a0h"
+    assert quantity(Decimal("60"), Unit.COPY) == "60\u00a0copies"
+    assert quantity(Decimal("1"), Unit.COPY) == "1\u00a0copie"
+    assert quantity(Decimal("1.5"), Unit.HALF_DAY) == "1,5\u00a0demi-journée"
+    assert quantity(Decimal("2"), Unit.HALF_DAY) == "2\u00a0demi-journées"
+    assert quantity(None, Unit.COPY) == ""
