@@ -1,8 +1,11 @@
 """The cached form page's CSRF tokens (imagin_site/common/csrf_tokens.py): Django's format,
 accepted by CsrfViewMiddleware, and drawn without bias."""
 
+import time
 from collections import Counter
 
+import pytest
+from django.http import HttpResponse
 from django.middleware import csrf
 from django.test import RequestFactory
 
@@ -67,3 +70,40 @@ def test_token_for__returning_visitor_keeps_the_secret_of_their_cookie():
     token = csrf_tokens.token_for(request)
     assert request.META["CSRF_COOKIE"] == secret
     assert csrf._does_token_match(token, secret)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {
+            "CSRF_COOKIE_SECURE": True,
+            "CSRF_COOKIE_HTTPONLY": True,
+            "CSRF_COOKIE_DOMAIN": "imagin.example.pf",
+            "CSRF_COOKIE_SAMESITE": "Strict",
+            "CSRF_COOKIE_AGE": 3600,
+        },
+    ],
+)
+def test_set_cookie__the_cookie_and_vary_django_would_set(settings, monkeypatch, overrides):
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    monkeypatch.setattr(csrf_tokens, "_attributes", (None, {}))
+    monkeypatch.setattr(time, "time", lambda: 1_795_000_000.7)  # the same second for both
+    secret = csrf_tokens.random_string(32)
+
+    request = RequestFactory().get("/")
+    request.META.update(CSRF_COOKIE=secret, CSRF_COOKIE_NEEDS_UPDATE=True)
+    django_response = csrf.CsrfViewMiddleware(lambda r: None).process_response(
+        request, HttpResponse()
+    )
+    ours = HttpResponse()
+    csrf_tokens.set_cookie(ours, secret)
+
+    name = settings.CSRF_COOKIE_NAME
+    assert ours.cookies[name].output() == django_response.cookies[name].output()
+    assert ours["Vary"] == django_response["Vary"] == "Cookie"
+    # A page that already varies on Cookie keeps one mention of it.
+    again = HttpResponse(headers={"Vary": "Accept-Encoding, Cookie"})
+    csrf_tokens.set_cookie(again, secret)
+    assert again["Vary"] == "Accept-Encoding, Cookie"

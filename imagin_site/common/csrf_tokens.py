@@ -9,9 +9,13 @@ equally likely (bytes that would favour some characters are dropped, not folded)
 """
 
 import os
+import time
+from http.cookies import Morsel
 
 from django.conf import settings
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
 
 ALPHABET = CSRF_ALLOWED_CHARS
 # 248 = 4 × 62: a byte below it gives each character in exactly four ways; the 8 bytes above
@@ -54,3 +58,38 @@ def token_for(request):
         secret = request.META["CSRF_COOKIE"] = random_string(CSRF_SECRET_LENGTH)
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     return masked(secret)
+
+
+def set_cookie(response, secret):
+    """The CSRF cookie as CsrfViewMiddleware._set_csrf_cookie sets it (same name, value and
+    attributes, `Vary: Cookie`), its attributes worked out once a second rather than through
+    HttpResponse.set_cookie at every hit. Only for a secret kept in a cookie."""
+    morsel = Morsel()
+    morsel.set(settings.CSRF_COOKIE_NAME, secret, secret)
+    morsel.update(_cookie_attributes())
+    response.cookies[settings.CSRF_COOKIE_NAME] = morsel
+    if "cookie" not in response.get("Vary", "").lower():
+        patch_vary_headers(response, ("Cookie",))
+
+
+_attributes = (None, {})  # (second, attributes of a cookie set in that second)
+
+
+def _cookie_attributes():
+    global _attributes
+    second = int(time.time())
+    if _attributes[0] != second:
+        age = settings.CSRF_COOKIE_AGE
+        attributes = {"max-age": int(age), "expires": http_date(second + age)}
+        if settings.CSRF_COOKIE_PATH is not None:
+            attributes["path"] = settings.CSRF_COOKIE_PATH
+        if settings.CSRF_COOKIE_DOMAIN is not None:
+            attributes["domain"] = settings.CSRF_COOKIE_DOMAIN
+        if settings.CSRF_COOKIE_SECURE:
+            attributes["secure"] = True
+        if settings.CSRF_COOKIE_HTTPONLY:
+            attributes["httponly"] = True
+        if settings.CSRF_COOKIE_SAMESITE:
+            attributes["samesite"] = settings.CSRF_COOKIE_SAMESITE
+        _attributes = (second, attributes)
+    return _attributes[1]

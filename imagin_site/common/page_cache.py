@@ -14,6 +14,7 @@ page (the request form) is stored without its CSRF tokens, which each hit fills 
 
 import hashlib
 import logging
+import os
 import re
 import uuid
 
@@ -28,6 +29,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, set_response_etag
 
+from imagin_site.common import csrf_tokens
 from imagin_site.common.csrf_tokens import token_for
 from imagin_site.common.process_memo import PageStore
 
@@ -153,10 +155,14 @@ def _fill_csrf_tokens(request, response):
     _CSRF.process_request(request)
     first, *rest = response.content.split(CSRF_PLACEHOLDER)
     response.content = first + b"".join(token_for(request).encode() + part for part in rest)
-    _CSRF.process_response(request, response)
+    if settings.CSRF_USE_SESSIONS or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        _CSRF.process_response(request, response)
+    else:
+        csrf_tokens.set_cookie(response, request.META["CSRF_COOKIE"])
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
     # Its tokens make this response unlike any other: an ETag of its own, without hashing the
     # page (ConditionalGetMiddleware would), and never a 304 that keeps stale tokens.
-    response["ETag"] = f'"{uuid.uuid4().hex}"'
+    response["ETag"] = f'"{os.urandom(16).hex()}"'
 
 
 def _bump():
