@@ -98,7 +98,9 @@ def test_payment_batch__create_export_download_pay(demo, log_in, page, screensho
 
     expected = timezone.localdate() + datetime.timedelta(days=21)
     page.get_by_label("Date de paiement prévue").fill(expected.isoformat())
-    page.get_by_role("button", name="Exporter et figer le lot").click()
+    # The export writes and seals three files, the PDF by WeasyPrint (loaded on first use):
+    # under the suite's parallel load it once took more than the default 30 s.
+    page.get_by_role("button", name="Exporter et figer le lot").click(timeout=90_000)
     page.get_by_role("button", name="Marquer le lot payé").wait_for()
     assert page.get_by_role("button", name="Retirer").count() == 0
     with page.expect_download() as download:
