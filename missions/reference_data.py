@@ -14,18 +14,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from imagin_site.common.process_memo import VersionedMemo
+from imagin_site.common.process_memo import VersionedMemo, shared_version
 
 VERSION_KEY = "missions:reference-data-version"
 
 
 def version():
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        cache.add(VERSION_KEY, current, timeout=None)
-        current = cache.get(VERSION_KEY, current)
-    return current
+    return shared_version(VERSION_KEY)
 
 
 _memo = VersionedMemo(version)

@@ -4,9 +4,22 @@ process's edit makes every other reload at its next use."""
 
 import threading
 import time
+import uuid
 from collections import OrderedDict
 
 from django.core.cache import cache
+
+
+def shared_version(key):
+    """The version stored under `key` in the shared cache, made on first use. add(): when
+    two processes find none at once, both end up with the one stored first. A cache that
+    keeps nothing gives a new version each time: nothing is then reused."""
+    current = cache.get(key)
+    if current is None:
+        current = uuid.uuid4().hex
+        cache.add(key, current, timeout=None)
+        current = cache.get(key, current)
+    return current
 
 
 class VersionedMemo:

@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from imagin_site.common.process_memo import shared_version
 from missions.permissions import group_names
 
 VERSION_KEY = "backoffice:admin-chrome-version"
@@ -38,12 +39,7 @@ enabled = True
 
 
 def version():
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        cache.add(VERSION_KEY, current, timeout=None)
-        current = cache.get(VERSION_KEY, current)
-    return current
+    return shared_version(VERSION_KEY)
 
 
 def bump(**kwargs):
