@@ -30,7 +30,6 @@ from django.utils import timezone
 from django.utils.cache import cc_delim_re, set_response_etag
 
 from imagin_site.common import csrf_tokens
-from imagin_site.common.csrf_tokens import token_for
 from imagin_site.common.process_memo import PageStore
 
 logger = logging.getLogger(__name__)
@@ -43,11 +42,11 @@ UNCACHEABLE_CONTROL = {"private", "no-cache", "no-store"}
 # The hidden field {% csrf_token %} writes, and what a stored form page has in its place.
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"public-cache-csrf-placeholder"
-# Under their generation; a hit from this process's memory reads only the generation from
-# the shared cache, not the page (read, unzipped, unpickled).
 # Only its request and response steps are used; built once (its constructor inspects the
 # view for async support).
 _CSRF = CsrfViewMiddleware(lambda request: None)
+# Under their generation; a hit from this process's memory reads only the generation from
+# the shared cache, not the page (read, unzipped, unpickled).
 _pages = PageStore(max_bytes=16 * 1024 * 1024, size=lambda entry: len(entry["content"]))
 
 
@@ -154,7 +153,8 @@ def _fill_csrf_tokens(request, response):
     is answered before it runs)."""
     _CSRF.process_request(request)
     first, *rest = response.content.split(CSRF_PLACEHOLDER)
-    response.content = first + b"".join(token_for(request).encode() + part for part in rest)
+    token = csrf_tokens.token_for
+    response.content = first + b"".join(token(request).encode() + part for part in rest)
     if settings.CSRF_USE_SESSIONS or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         _CSRF.process_response(request, response)
     else:
