@@ -255,31 +255,28 @@ def install():
 
     kept = {"sidebar_props": _sidebar_key, "keyboard_shortcuts_dialog": _shortcuts_key}
     for name, key in kept.items():
-        original = register.tags[name]
-        if getattr(original, "kept", False):
-            continue
-
-        def compile_kept(parser, token, original=original, key=key):
-            return KeptNode(original(parser, token), key)
-
-        compile_kept.kept = True
-        register.tags[name] = compile_kept
+        _wrap_tag(register, name, lambda node, key=key: KeptNode(node, key))
     for name in PURE_TAGS:
-        original = register.tags[name]
-        if getattr(original, "kept", False):
-            continue
-
-        def compile_pure(parser, token, original=original, name=name):
-            return PureNode(original(parser, token), name)
-
-        compile_pure.kept = True
-        register.tags[name] = compile_pure
+        _wrap_tag(register, name, lambda node, name=name: PureNode(node, name))
     from wagtail.admin.templatetags import wagtailadmin_tags
 
     if not getattr(wagtailadmin_tags.wagtail_config, "kept", False):
         function = kept_wagtail_config(wagtailadmin_tags.wagtail_config)
         register.simple_tag(function, takes_context=True, name="wagtail_config")
     connect_signals()
+
+
+def _wrap_tag(register, name, wrap):
+    """Wagtail's tag `name` compiled into `wrap(its node)`; once, however often installed."""
+    original = register.tags[name]
+    if getattr(original, "kept", False):
+        return
+
+    def compile_wrapped(parser, token):
+        return wrap(original(parser, token))
+
+    compile_wrapped.kept = True
+    register.tags[name] = compile_wrapped
 
 
 def connect_signals():
