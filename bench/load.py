@@ -115,11 +115,62 @@ def wrk(url, duration, connections, cookie=""):
     return parse_wrk(output)
 
 
-def floor_again(server, config, first, log=print):
-    """The floor measured again after the pages, and the mean of both samples as the floor:
-    one 10-second sample swings by about 15 % between runs on this shared machine, and every
-    ratio to the floor swung with it. The result keeps both samples."""
-    second = wrk(server.base + "/bench/floor/", config.duration, config.connections)
-    log(f"floor again: {second}")
-    samples = [first["rps"], second["rps"]]
-    return {**first, "rps": sum(samples) / 2, "samples": samples}
+# Each URL is loaded in ROUNDS short runs spread over the series instead of one long run: a
+# disturbance of the shared machine lasting 10-20 s (seen 20-40 s into two runs, on whichever
+# page was measured then, while the same pages alone matched the floor) then spoils one round of
+# a few URLs instead of a whole line, and the median of the rounds sets it aside. The floor is
+# measured the same way, so each ratio compares medians taken over the same span of time.
+ROUNDS = 3
+
+
+def round_seconds(config):
+    """Seconds of wrk per URL and round: the configured duration shared out, at least 2."""
+    return max(2, -(-config.duration // ROUNDS))
+
+
+def round_orders(count, rounds=ROUNDS):
+    """The indexes 0..count-1 in the order of each round: round r starts r/rounds of the way
+    into the list, so every URL is measured early, midway and late in the series."""
+    return [
+        [(start + i) % count for i in range(count)]
+        for start in (r * count // rounds for r in range(rounds))
+    ]
+
+
+def combine_rounds(samples):
+    """One line from a URL's rounds: the round of median req/s (its latencies with it), the
+    errors of all rounds, and every round's req/s in the order measured."""
+    ranked = sorted(samples, key=lambda result: result["rps"])
+    middle = ranked[(len(ranked) - 1) // 2]
+    return {
+        **middle,
+        "errors": sum(result.get("errors", 0) for result in samples),
+        "samples": [result["rps"] for result in samples],
+    }
+
+
+def measure_in_rounds(base, urls, config, log=print, suffix=""):
+    """[(label, result)] for urls [(label, path, cookie)], the floor first: each URL checked
+    (200 or it is not measured), warmed up for 1 s, then loaded in ROUNDS runs of
+    duration/ROUNDS seconds (at least 2) in round_orders."""
+    seconds = round_seconds(config)
+    results, live = {}, []
+    for index, (label, path, cookie) in enumerate(urls):
+        status, size = check(base + path, cookie)
+        log(f"{label}{suffix}: HTTP {status}, {size} bytes")
+        if status != 200:
+            results[index] = {"rps": 0, "p50": None, "p99": None, "errors": status}
+            continue
+        wrk(base + path, 1, config.connections, cookie)  # warm-up
+        live.append(index)
+    samples = {index: [] for index in live}
+    for number, order in enumerate(round_orders(len(live)), start=1):
+        for position in order:
+            index = live[position]
+            label, path, cookie = urls[index]
+            samples[index].append(wrk(base + path, seconds, config.connections, cookie))
+        log(f"round {number} of {ROUNDS} done")
+    for index, runs in samples.items():
+        results[index] = combine_rounds(runs)
+        log(f"{urls[index][0]}{suffix}: {results[index]}")
+    return [(urls[index][0] + suffix, results[index]) for index in range(len(urls))]

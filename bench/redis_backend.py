@@ -12,7 +12,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 
-from bench.load import Server, check, floor_again, free_port, wrk
+from bench.load import Server, free_port, measure_in_rounds
 
 SUFFIX = " — Redis cache + sessions"
 # The floor (same server, same middleware), the public page cache and a logged-in portal page.
@@ -79,18 +79,7 @@ def load_pages(config, urls, log=print):
 
 
 def _measure(config, server, chosen, client, log):
-    results = []
-    for label, path, cookie in chosen:
-        status, _ = check(server.base + path, cookie)
-        if status != 200:
-            results.append((label + SUFFIX, {"rps": 0, "p50": None, "p99": None, "errors": status}))
-            continue
-        wrk(server.base + path, 1, config.connections, cookie)  # warm-up
-        result = wrk(server.base + path, config.duration, config.connections, cookie)
-        log(f"{label}{SUFFIX}: {result}")
-        results.append((label + SUFFIX, result))
-    if results and results[0][0].startswith("floor") and results[0][1]["rps"]:
-        results[0] = (results[0][0], floor_again(server, config, results[0][1], log))
+    results = measure_in_rounds(server.base, chosen, config, log, SUFFIX)
     keys = client.dbsize()
     sessions = len(client.keys("*session*"))
     log(f"Redis after the Redis lines: {keys} keys, {sessions} session(s)")

@@ -8,18 +8,20 @@ def _num(value, digits=0):
 
 
 def table(pages, bulk):
-    """pages: [(label, {rps, p50, p99, errors})], the floor first;
+    """pages: [(label, {rps, p50, p99, errors, samples?})], the floor first (rps: the median
+    round, samples: every round's req/s);
     bulk: [(label, {rows, seconds, maxrss_mb, error?})], COPY first."""
     floor = pages[0][1]["rps"] if pages else 0
     lines = [
-        "| Page | req/s | p50 (ms) | p99 (ms) | ratio to floor | non-2xx/errors |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| Page | req/s | p50 (ms) | p99 (ms) | ratio to floor | non-2xx/errors | rounds (req/s) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label, r in pages:
         ratio = f"{100 * r['rps'] / floor:.1f} %" if floor else "—"
+        rounds = " · ".join(_num(rps) for rps in r.get("samples", ())) or "—"
         lines.append(
             f"| {label} | {_num(r['rps'])} | {_num(r['p50'], 1)} | {_num(r['p99'], 1)} "
-            f"| {ratio} | {r.get('errors', 0)} |"
+            f"| {ratio} | {r.get('errors', 0)} | {rounds} |"
         )
     copy_rate = None
     if bulk and bulk[0][1].get("seconds"):

@@ -115,27 +115,14 @@ def explain_listings():
 def load_pages(config, urls):
     from django.db import connections
 
-    from bench.load import Server, check, floor_again, wrk
+    from bench.load import Server, measure_in_rounds
 
     connections.close_all()
     server = Server(config.workers)
-    results = []
     try:
-        for label, path, cookie in urls:
-            status, size = check(server.base + path, cookie)
-            log(f"{label}: HTTP {status}, {size} bytes")
-            if status != 200:
-                results.append((label, {"rps": 0, "p50": None, "p99": None, "errors": status}))
-                continue
-            wrk(server.base + path, 1, config.connections, cookie)  # warm-up
-            result = wrk(server.base + path, config.duration, config.connections, cookie)
-            log(f"{label}: {result}")
-            results.append((label, result))
-        if results and results[0][0].startswith("floor"):
-            results[0] = (results[0][0], floor_again(server, config, results[0][1], log))
+        return measure_in_rounds(server.base, urls, config, log)
     finally:
         server.stop()
-    return results
 
 
 def bulk_paths(config):
@@ -167,6 +154,8 @@ def bulk_paths(config):
 def write_report(
     config, machine, counts, dataset_seconds, table, plans, total_seconds, sections=()
 ):
+    from bench.load import ROUNDS, round_seconds
+
     lines = [
         "# Benchmarks",
         "",
@@ -184,8 +173,10 @@ def write_report(
         f"- gunicorn, {config.workers} sync workers, settings `bench.settings` (production + "
         "plain static storage + `/bench/floor/`), PostgreSQL on the same machine.",
         f"- wrk from 127.0.0.1: 2 threads, {config.connections} connections, "
-        f"{config.duration} s per URL after a 1 s warm-up; logged-in pages reuse one session "
-        "cookie made in the session store (admin: with the OTP device id).",
+        f"a 1 s warm-up per URL, then {ROUNDS} rounds of {round_seconds(config)} s per URL, "
+        "each round starting a third further into the list (bench/load.py); a line is its "
+        "median round, and the ratio to the floor compares medians. Logged-in pages reuse "
+        "one session cookie made in the session store (admin: with the OTP device id).",
         '- Rows "— Redis cache + sessions": the same gunicorn with `REDIS_URL` on a throwaway '
         "redis-server (bench/redis_backend.py): page cache, version keys and sessions in Redis.",
         "- Bulk paths: each in its own process; peak RSS is that process's `ru_maxrss` "

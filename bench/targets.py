@@ -31,9 +31,9 @@ def floor_check(pages, previous=None):
         usual += f", previous report {_fmt(previous)}"
     ratio = floor / FLOOR_REFERENCE_RPS
     line = f"{_fmt(floor)} req/s, {100 * ratio:.0f} % of the {usual}"
-    if len(result.get("samples", ())) == 2:
-        before, after = result["samples"]
-        line += f" (mean of {_fmt(before)} before the pages and {_fmt(after)} after)"
+    if len(result.get("samples", ())) > 1:
+        rounds = ", ".join(_fmt(rps) for rps in result["samples"])
+        line += f" (median of {len(result['samples'])} rounds: {rounds})"
     if low <= ratio <= high:
         return f"{line}: normal."
     return (

@@ -1,5 +1,7 @@
 """Smoke test of the benchmark table (the harness itself runs only with `make bench`)."""
 
+import itertools
+
 import pytest
 
 from bench.report import table
@@ -16,7 +18,7 @@ def test_table_gives_ratios_to_floor_and_copy():
         ("broken", {"rows": 10, "error": "boom"}),
     ]
     text = table(pages, bulk)
-    assert "| home | 250 | 8.0 | 30.0 | 25.0 % | 0 |" in text
+    assert "| home | 250 | 8.0 | 30.0 | 25.0 % | 0 | — |" in text
     assert "| import | 1 000 | 1.0 | 1 000 | 10.0 % | 150 |" in text
     assert "FAILED: boom" in text
 
@@ -146,12 +148,50 @@ def test_floor_check__flags_a_floor_far_from_usual(tmp_path):
     assert "previous report 1 234" in floor_check(pages, previous_floor(report))
 
 
-def test_floor_check__says_which_samples_the_floor_is_the_mean_of():
+def test_floor_check__says_which_rounds_the_floor_is_the_median_of():
     from bench.targets import floor_check
 
-    pages = [("floor (/bench/floor/)", {"rps": 3300.0, "samples": [3000.0, 3600.0]})]
+    pages = [("floor (/bench/floor/)", {"rps": 3300.0, "samples": [3300.0, 3000.0, 3600.0]})]
     assert "3 300 req/s" in floor_check(pages)
-    assert "(mean of 3 000 before the pages and 3 600 after)" in floor_check(pages)
+    assert "(median of 3 rounds: 3 300, 3 000, 3 600)" in floor_check(pages)
+
+
+def test_round_orders__each_url_early_midway_and_late():
+    from bench.load import round_orders
+
+    orders = round_orders(9, 3)
+    assert orders[0] == list(range(9))
+    assert all(sorted(order) == list(range(9)) for order in orders)
+    # The floor (index 0) is measured first, then about two thirds and five sixths in.
+    positions = [9 * number + order.index(0) for number, order in enumerate(orders)]
+    assert positions == [0, 15, 21]
+    # No URL sits in the same part of the series twice: a 10-20 s disturbance of the machine
+    # (two or three slots) can spoil at most one of its rounds.
+    for url in range(9):
+        slots = [9 * number + order.index(url) for number, order in enumerate(orders)]
+        assert min(b - a for a, b in itertools.pairwise(slots)) >= 6
+    assert round_orders(1, 3) == [[0], [0], [0]]
+
+
+def test_combine_rounds__the_median_round_with_every_rounds_errors():
+    from bench.load import combine_rounds
+
+    rounds = [
+        {"rps": 900.0, "p50": 5.0, "p99": 9.0, "errors": 0},
+        {"rps": 600.0, "p50": 8.0, "p99": 30.0, "errors": 2},  # a disturbed round
+        {"rps": 950.0, "p50": 4.5, "p99": 8.0, "errors": 0},
+    ]
+    line = combine_rounds(rounds)
+    assert (line["rps"], line["p50"], line["p99"]) == (900.0, 5.0, 9.0)
+    assert line["errors"] == 2
+    assert line["samples"] == [900.0, 600.0, 950.0]
+    assert combine_rounds(rounds[:2])["rps"] == 600.0  # an even count keeps the lower one
+
+
+def test_table_shows_each_lines_rounds():
+    pages = [("floor", {"rps": 1000.0, "p50": 2.0, "p99": 9.0, "errors": 0,
+                        "samples": [1000.0, 980.0, 1010.0]})]  # fmt: skip
+    assert "| 0 | 1 000 · 980 · 1 010 |" in table(pages, [])
 
 
 def test_goals_of_the_round__each_page_against_its_floor_and_the_staff_screens():
