@@ -12,12 +12,13 @@ def allocate_pks(model, count):
     """`count` primary keys from the table's sequence (COPY returns none): a range when
     nobody else took keys meanwhile (the rule: 100,000 keys then cost no transfer), else
     the keys themselves."""
+    # The sequence's name found once (a sub-select), not once per key: nextval() alone
+    # costs a tenth of it. A session's keys come in increasing order: the array needs no sort.
     with connection.cursor() as cursor:
         cursor.execute(
-            "WITH taken AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS pk "
-            "FROM generate_series(1, %s)) SELECT min(pk), max(pk), CASE WHEN "
-            "max(pk) - min(pk) + 1 = count(*) THEN NULL ELSE array_agg(pk ORDER BY pk) END "
-            "FROM taken",
+            "WITH taken AS (SELECT nextval((SELECT pg_get_serial_sequence(%s, %s))::regclass) "
+            "AS pk FROM generate_series(1, %s)) SELECT min(pk), max(pk), CASE WHEN "
+            "max(pk) - min(pk) + 1 = count(*) THEN NULL ELSE array_agg(pk) END FROM taken",
             [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
         )
         first, last, scattered = cursor.fetchone()
