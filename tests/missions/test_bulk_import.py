@@ -247,3 +247,28 @@ def test_allocate_pks__a_range_from_the_sequence_none_given_twice():
 def test_key_ranges__runs_of_consecutive_keys():
     assert key_ranges([7, 3, 4, 5, 9, 8, 12]) == [[3, 5], [7, 9], [12, 12]]
     assert key_ranges(range(1, 100_001)) == [[1, 100_000]]
+
+
+def test_lookup_widget__keys_and_objects_as_when_loaded_as_instances(
+    reference, django_assert_num_queries
+):
+    """A big table's rows are loaded as tuples and an instance made only when a cell asks
+    for one: the same object (and name, without a query), key and French errors as the
+    instances the queryset gave."""
+    intervenants, _ = reference
+    widget = MissionResource().fields["intervenant"].widget
+    people = intervenants[:3]
+    widget.load([p.identifier.lower() for p in people] + ["PF000000", ""])
+
+    with django_assert_num_queries(0):
+        for person in people:
+            assert widget.key(f" {person.identifier.lower()} ") == person.pk
+            made = widget.clean(person.identifier)
+            assert (made.pk, made.full_name) == (person.pk, person.full_name)
+            assert widget.clean(person.identifier) is made  # made once
+        with pytest.raises(ValueError, match=r"^Intervenant inconnu : PF000000$"):
+            widget.key("PF000000")
+        with pytest.raises(ValueError, match=r"^Cette colonne est obligatoire\.$"):
+            widget.clean("  ")
+        with pytest.raises(ValueError, match=r"^Intervenant inconnu"):
+            widget.key(intervenants[5].identifier)  # not in the file: not loaded
