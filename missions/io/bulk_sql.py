@@ -5,6 +5,7 @@ sees them as any query."""
 
 import functools
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -43,21 +44,51 @@ def update_rows(model, attnames, rows):
         cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
 
 
+# Binary COPY of these column types: psycopg writes a row three times faster than as text
+# (no date, time, timestamp or number formatted as a string), the server reads it at the
+# same cost. A value of a type psycopg cannot write in binary (any other column type:
+# JSON, arrays...) and the COPY is sent as text.
+BINARY_TYPES = {
+    "bigint": "int8",
+    "integer": "int4",
+    "smallint": "int2",
+    "varchar": "varchar",
+    "text": "text",
+    "date": "date",
+    "time": "time",
+    "timestamp with time zone": "timestamptz",
+    "numeric": "numeric",
+    "boolean": "bool",
+}
+
+
+def binary_types(fields):
+    """The psycopg type names of a binary COPY of `fields`, or None (text then)."""
+    if not settings.USE_TZ:  # naive datetimes: as text, as Django sends them
+        return None
+    types = [BINARY_TYPES.get((f.db_type(connection) or "").split("(")[0]) for f in fields]
+    return None if None in types else types
+
+
 def copy_rows(model, attnames, rows, pks):
     """COPY `rows` (tuples in the order of `attnames`, from any iterator: they are sent as
     they come) into the model's table, each with the next of `pks`; returns the keys used.
     The COPY statement goes through the connection's execute wrappers (instrumentation, the
     tests' fault injection) as any query does."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(a).column) for a in attnames)
-    sql = (
-        f"COPY {quote(model._meta.db_table)} ({quote(model._meta.pk.column)}, {columns}) FROM STDIN"
+    fields = [model._meta.pk, *(model._meta.get_field(a) for a in attnames)]
+    columns = ", ".join(quote(f.column) for f in fields)
+    types = binary_types(fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN" + (
+        " (FORMAT BINARY)" if types else ""
     )
     used = []
     with connection.cursor() as cursor:
 
         def copy(sql, params, many, context):
             with cursor.cursor.copy(sql) as stream:
+                if types:
+                    stream.set_types(types)
                 for row in rows:
                     pk = next(pks, None)
                     if pk is None:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from missions.io import imports
 from missions.io.bulk_import import BulkImporter
-from missions.io.bulk_sql import allocate_pks
+from missions.io.bulk_sql import allocate_pks, binary_types
 from missions.io.import_report import ImportReport
 from missions.io.imports import new_resource, read_file, run_import
 from missions.io.resource_base import key_ranges
@@ -242,6 +242,21 @@ def test_allocate_pks__a_range_from_the_sequence_none_given_twice():
     assert allocate_pks(Mission, 0) == []
     created = MissionFactory()
     assert created.pk not in first and created.pk not in second
+
+
+def test_binary_types__the_missions_in_binary_other_types_as_text():
+    from django.db import models
+
+    fields = Mission._meta.concrete_fields
+    expected = {
+        "id": "int8", "intervenant_id": "int8", "session_id": "int8", "epreuve": "varchar",
+        "activity_id": "int8", "centre_id": "int8", "start_date": "date", "end_date": "date",
+        "start_time": "time", "end_time": "time", "expected_quantity": "numeric",
+        "rate_group_id": "int8", "convocation_number": "varchar", "issued_at": "timestamptz",
+        "issued_by_id": "int4", "created_at": "timestamptz",
+    }  # fmt: skip
+    assert binary_types(fields) == [expected[f.attname] for f in fields]
+    assert binary_types([*fields, models.JSONField(name="facts")]) is None
 
 
 def test_key_ranges__runs_of_consecutive_keys():
