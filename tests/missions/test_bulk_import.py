@@ -234,6 +234,34 @@ def test_bulk_import__committed_for_real(reference):
     assert (again.skip, again.new) == (1500, 0)
 
 
+def test_bulk_import__the_collector_waits_while_reading_and_importing(reference, monkeypatch):
+    import gc
+
+    from missions.io import bulk_import
+
+    seen, table, import_rows = [], imports._table, bulk_import.import_rows
+    monkeypatch.setattr(imports, "_table", lambda *a: seen.append(gc.isenabled()) or table(*a))
+    monkeypatch.setattr(
+        bulk_import,
+        "import_rows",
+        lambda *a, **k: seen.append(gc.isenabled()) or import_rows(*a, **k),
+    )
+    data = csv_bytes(mission_rows(*reference, 20))
+    assert gc.isenabled()
+
+    assert run_import("missions", read_file(data, "m.csv"), dry_run=True).ok
+    assert seen == [False, False] and gc.isenabled()
+    with pytest.raises(imports.ImportFileError):
+        read_file(b"", "m.csv")
+    assert gc.isenabled()  # after a refused file too
+    gc.disable()
+    try:
+        read_file(data, "m.csv")
+        assert not gc.isenabled()  # as it was
+    finally:
+        gc.enable()
+
+
 def test_allocate_pks__a_range_from_the_sequence_none_given_twice():
     first, second = allocate_pks(Mission, 1000), allocate_pks(Mission, 3)
 
