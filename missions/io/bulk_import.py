@@ -104,16 +104,22 @@ class _Column:
         return self.constant if self.index is None else row[self.index]
 
     def clean(self, cell):
-        """(formula?, attribute value, widget error, object), once per distinct cell."""
+        """(formula?, attribute value, widget error), once per distinct cell."""
         return _memoised(self.cells, self._clean, cell)
 
     def _clean(self, cell):
         try:
-            value, error = self.field.clean({self.name: cell}), None
+            if self.lookup:  # the key alone: no instance made (see LookupWidget.key)
+                value = self.field.widget.key(cell)
+                if value is None:  # an empty cell: the field's default, if any
+                    value = self.field.clean({self.name: cell})
+                    value = None if value is None else value.pk
+            else:
+                value = self.field.clean({self.name: cell})
+            error = None
         except ValueError as exc:
             value, error = None, str(exc)
-        attribute = value.pk if self.lookup and value is not None else value
-        return is_formula(cell), attribute, error, value
+        return is_formula(cell), value, error
 
     def validate(self, value, instance):
         """(value as the model stores it, [messages]) of the model field's validation."""
@@ -313,9 +319,9 @@ class BulkImporter:
         for column in self.present:
             cell = row[column.index] if column.index is not None else column.constant
             try:
-                formula, value, error, _ = column.cells[cell.__class__, cell]
+                formula, value, error = column.cells[cell.__class__, cell]
             except (KeyError, TypeError):
-                formula, value, error, _ = column.clean(cell)
+                formula, value, error = column.clean(cell)
             if formula:
                 errors[column.attribute] = [FORMULA_ERROR]
             elif error is not None:
@@ -400,9 +406,11 @@ class BulkImporter:
             **{f.attname: state[f.attname] for f in self.model._meta.concrete_fields}
         )
         for column in self.present:
-            obj = column.clean(column.cell(row))[3]
-            if column.lookup and obj is not None and obj.pk == state[column.attname]:
-                setattr(instance, column.attribute, obj)
+            if not column.lookup:
+                continue
+            pk = column.clean(column.cell(row))[1]
+            if pk is not None and pk == state[column.attname]:
+                setattr(instance, column.attribute, column.field.widget.instance(pk))
         return str(instance)
 
     # 3. Writing

@@ -5,6 +5,7 @@ sees them as any query."""
 
 import functools
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -12,12 +13,13 @@ def allocate_pks(model, count):
     """`count` primary keys from the table's sequence (COPY returns none): a range when
     nobody else took keys meanwhile (the rule: 100,000 keys then cost no transfer), else
     the keys themselves."""
+    # The sequence's name found once (a sub-select), not once per key: nextval() alone
+    # costs a tenth of it. A session's keys come in increasing order: the array needs no sort.
     with connection.cursor() as cursor:
         cursor.execute(
-            "WITH taken AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS pk "
-            "FROM generate_series(1, %s)) SELECT min(pk), max(pk), CASE WHEN "
-            "max(pk) - min(pk) + 1 = count(*) THEN NULL ELSE array_agg(pk ORDER BY pk) END "
-            "FROM taken",
+            "WITH taken AS (SELECT nextval((SELECT pg_get_serial_sequence(%s, %s))::regclass) "
+            "AS pk FROM generate_series(1, %s)) SELECT min(pk), max(pk), CASE WHEN "
+            "max(pk) - min(pk) + 1 = count(*) THEN NULL ELSE array_agg(pk) END FROM taken",
             [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
         )
         first, last, scattered = cursor.fetchone()
@@ -42,21 +44,51 @@ def update_rows(model, attnames, rows):
         cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
 
 
+# Binary COPY of these column types: psycopg writes a row three times faster than as text
+# (no date, time, timestamp or number formatted as a string), the server reads it at the
+# same cost. A value of a type psycopg cannot write in binary (any other column type:
+# JSON, arrays...) and the COPY is sent as text.
+BINARY_TYPES = {
+    "bigint": "int8",
+    "integer": "int4",
+    "smallint": "int2",
+    "varchar": "varchar",
+    "text": "text",
+    "date": "date",
+    "time": "time",
+    "timestamp with time zone": "timestamptz",
+    "numeric": "numeric",
+    "boolean": "bool",
+}
+
+
+def binary_types(fields):
+    """The psycopg type names of a binary COPY of `fields`, or None (text then)."""
+    if not settings.USE_TZ:  # naive datetimes: as text, as Django sends them
+        return None
+    types = [BINARY_TYPES.get((f.db_type(connection) or "").split("(")[0]) for f in fields]
+    return None if None in types else types
+
+
 def copy_rows(model, attnames, rows, pks):
     """COPY `rows` (tuples in the order of `attnames`, from any iterator: they are sent as
     they come) into the model's table, each with the next of `pks`; returns the keys used.
     The COPY statement goes through the connection's execute wrappers (instrumentation, the
     tests' fault injection) as any query does."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(a).column) for a in attnames)
-    sql = (
-        f"COPY {quote(model._meta.db_table)} ({quote(model._meta.pk.column)}, {columns}) FROM STDIN"
+    fields = [model._meta.pk, *(model._meta.get_field(a) for a in attnames)]
+    columns = ", ".join(quote(f.column) for f in fields)
+    types = binary_types(fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN" + (
+        " (FORMAT BINARY)" if types else ""
     )
     used = []
     with connection.cursor() as cursor:
 
         def copy(sql, params, many, context):
             with cursor.cursor.copy(sql) as stream:
+                if types:
+                    stream.set_types(types)
                 for row in rows:
                     pk = next(pks, None)
                     if pk is None:

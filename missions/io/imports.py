@@ -9,9 +9,11 @@ as French Excel expects) or XLSX, through services/exports.py.
 """
 
 import csv
+import gc
 import io
 import time
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -90,8 +92,28 @@ def file_format(filename):
     raise ImportFileError("Format non pris en charge : déposez un fichier .csv ou .xlsx.")
 
 
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector waits while a file is read and its rows imported: the
+    table (a list per row) outlives every collection, and the collector rescanned it again
+    and again as it grew, a third of the time of reading and resolving 100,000 rows. What
+    an import leaves behind is collected afterwards, as usual."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def read_file(data: bytes, filename: str, max_rows=None) -> ParsedFile:
     """The table in a CSV or XLSX file: its header row, then its non-empty rows."""
+    with collector_paused():
+        return _read_file(data, filename, max_rows)
+
+
+def _read_file(data, filename, max_rows):
     fmt = file_format(filename)
     if fmt == "xlsx":
         if not data.startswith(XLSX_MAGIC):
@@ -232,7 +254,8 @@ def run_import(kind, parsed: ParsedFile, *, dry_run, progress=None) -> ImportRep
         report.general_errors.append(f"Colonnes obligatoires absentes : {', '.join(missing)}.")
         return report
     if resource._meta.use_bulk:
-        bulk_import.import_rows(resource, headers, parsed.rows, report, dry_run=dry_run)
+        with collector_paused():
+            bulk_import.import_rows(resource, headers, parsed.rows, report, dry_run=dry_run)
     else:
         _import_with_resource(resource, headers, parsed.dataset, report, dry_run=dry_run)
     report.seconds = time.perf_counter() - started

@@ -53,17 +53,29 @@ class MissionQuerySet(models.QuerySet):
 
 class Mission(models.Model):
     intervenant = models.ForeignKey(
-        Intervenant, models.PROTECT, related_name="missions", verbose_name="intervenant"
+        Intervenant,
+        models.PROTECT,
+        related_name="missions",
+        verbose_name="intervenant",
+        db_index=False,  # (intervenant, -start_date) and unique_mission begin with it
     )
     session = models.ForeignKey(
-        Session, models.PROTECT, related_name="missions", verbose_name="session"
+        Session,
+        models.PROTECT,
+        related_name="missions",
+        verbose_name="session",
+        db_index=False,  # (session, centre) and mission_session_listing begin with it
     )
     epreuve = models.CharField("épreuve", max_length=200, blank=True)
     activity = models.ForeignKey(
         Activity, models.PROTECT, related_name="missions", verbose_name="type de mission"
     )
     centre = models.ForeignKey(
-        Centre, models.PROTECT, related_name="missions", verbose_name="centre d'épreuves"
+        Centre,
+        models.PROTECT,
+        related_name="missions",
+        verbose_name="centre d'épreuves",
+        db_index=False,  # mission_centre_listing begins with it
     )
     start_date = models.DateField("premier jour")
     end_date = models.DateField("dernier jour")
@@ -78,6 +90,7 @@ class Mission(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # mission_rate_group: the rows that have one
         verbose_name="groupe de taux particulier",
         help_text="Vide : celui de l'examen. Pour un concours, le corps de l'examinateur.",
     )
@@ -93,6 +106,7 @@ class Mission(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        db_index=False,  # mission_issued_by: the rows that have one
         verbose_name="convocation émise par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
@@ -125,6 +139,19 @@ class Mission(models.Model):
             models.Index(fields=["session", "start_date", "id"], name="mission_session_listing"),
             # One centre's missions by date: the listing filtered by centre, service fait.
             models.Index(fields=["centre", "start_date", "id"], name="mission_centre_listing"),
+            # Mostly empty columns (an import writes neither): only the rows that have a
+            # value, for the ON DELETE checks of their tables. A whole index would take an
+            # entry for every new row.
+            models.Index(
+                fields=["rate_group"],
+                condition=models.Q(rate_group__isnull=False),
+                name="mission_rate_group",
+            ),
+            models.Index(
+                fields=["issued_by"],
+                condition=models.Q(issued_by__isnull=False),
+                name="mission_issued_by",
+            ),
         ]
 
     def __str__(self):

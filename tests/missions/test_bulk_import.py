@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from missions.io import imports
 from missions.io.bulk_import import BulkImporter
-from missions.io.bulk_sql import allocate_pks
+from missions.io.bulk_sql import allocate_pks, binary_types
 from missions.io.import_report import ImportReport
 from missions.io.imports import new_resource, read_file, run_import
 from missions.io.resource_base import key_ranges
@@ -234,6 +234,34 @@ def test_bulk_import__committed_for_real(reference):
     assert (again.skip, again.new) == (1500, 0)
 
 
+def test_bulk_import__the_collector_waits_while_reading_and_importing(reference, monkeypatch):
+    import gc
+
+    from missions.io import bulk_import
+
+    seen, table, import_rows = [], imports._table, bulk_import.import_rows
+    monkeypatch.setattr(imports, "_table", lambda *a: seen.append(gc.isenabled()) or table(*a))
+    monkeypatch.setattr(
+        bulk_import,
+        "import_rows",
+        lambda *a, **k: seen.append(gc.isenabled()) or import_rows(*a, **k),
+    )
+    data = csv_bytes(mission_rows(*reference, 20))
+    assert gc.isenabled()
+
+    assert run_import("missions", read_file(data, "m.csv"), dry_run=True).ok
+    assert seen == [False, False] and gc.isenabled()
+    with pytest.raises(imports.ImportFileError):
+        read_file(b"", "m.csv")
+    assert gc.isenabled()  # after a refused file too
+    gc.disable()
+    try:
+        read_file(data, "m.csv")
+        assert not gc.isenabled()  # as it was
+    finally:
+        gc.enable()
+
+
 def test_allocate_pks__a_range_from_the_sequence_none_given_twice():
     first, second = allocate_pks(Mission, 1000), allocate_pks(Mission, 3)
 
@@ -244,6 +272,46 @@ def test_allocate_pks__a_range_from_the_sequence_none_given_twice():
     assert created.pk not in first and created.pk not in second
 
 
+def test_binary_types__the_missions_in_binary_other_types_as_text():
+    from django.db import models
+
+    fields = Mission._meta.concrete_fields
+    expected = {
+        "id": "int8", "intervenant_id": "int8", "session_id": "int8", "epreuve": "varchar",
+        "activity_id": "int8", "centre_id": "int8", "start_date": "date", "end_date": "date",
+        "start_time": "time", "end_time": "time", "expected_quantity": "numeric",
+        "rate_group_id": "int8", "convocation_number": "varchar", "issued_at": "timestamptz",
+        "issued_by_id": "int4", "created_at": "timestamptz",
+    }  # fmt: skip
+    assert binary_types(fields) == [expected[f.attname] for f in fields]
+    assert binary_types([*fields, models.JSONField(name="facts")]) is None
+
+
 def test_key_ranges__runs_of_consecutive_keys():
     assert key_ranges([7, 3, 4, 5, 9, 8, 12]) == [[3, 5], [7, 9], [12, 12]]
     assert key_ranges(range(1, 100_001)) == [[1, 100_000]]
+
+
+def test_lookup_widget__keys_and_objects_as_when_loaded_as_instances(
+    reference, django_assert_num_queries
+):
+    """A big table's rows are loaded as tuples and an instance made only when a cell asks
+    for one: the same object (and name, without a query), key and French errors as the
+    instances the queryset gave."""
+    intervenants, _ = reference
+    widget = MissionResource().fields["intervenant"].widget
+    people = intervenants[:3]
+    widget.load([p.identifier.lower() for p in people] + ["PF000000", ""])
+
+    with django_assert_num_queries(0):
+        for person in people:
+            assert widget.key(f" {person.identifier.lower()} ") == person.pk
+            made = widget.clean(person.identifier)
+            assert (made.pk, made.full_name) == (person.pk, person.full_name)
+            assert widget.clean(person.identifier) is made  # made once
+        with pytest.raises(ValueError, match=r"^Intervenant inconnu : PF000000$"):
+            widget.key("PF000000")
+        with pytest.raises(ValueError, match=r"^Cette colonne est obligatoire\.$"):
+            widget.clean("  ")
+        with pytest.raises(ValueError, match=r"^Intervenant inconnu"):
+            widget.key(intervenants[5].identifier)  # not in the file: not loaded
