@@ -7,19 +7,20 @@ from django.contrib.admin.utils import quote
 from django.db.models import F, Lookup, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils.functional import cached_property
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import IndexView
 
-from missions.backoffice.cells import Select, StampedCellMixin, StampedTableMixin
+from missions.backoffice.cells import PK_STAND_IN, Select, StampedCellMixin, StampedTableMixin
 from missions.backoffice.kept_choices import KeptFiltersMixin, KeptModelChoiceFilter, attach_kept
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, Centre, FeePart, Intervenant, Island, Mission, Session
 
-# Stands for a row's pk in the URLs reversed once per listing (BoundedIndexView._url):
-# digits, which integer pk patterns accept.
-PK_STAND_IN = "90817263544536271809"
+# The methods a row's URLs come from (BoundedIndexView._rows_alike).
+BOUNDED_URLS = ("get_edit_url", "get_copy_url", "get_inspect_url", "get_delete_url", "_url",
+                "user_has_permission", "user_has_any_permission")  # fmt: skip
 # Counting or skipping more rows than this costs more than any reader gains: past it the
 # listing says "plus de 10 000" and asks for a filter instead of offering page 201.
 MAX_COUNTED_ROWS = 10_000
@@ -120,7 +121,18 @@ class BoundedIndexView(IndexView):
 
     def _get_title_column_class(self, column_class):
         column_class = super()._get_title_column_class(column_class)
-        return type(column_class.__name__, (StampedCellMixin, column_class), {})
+        extra = {"rows_alike": self._rows_alike()}
+        return type(column_class.__name__, (StampedCellMixin, column_class), extra)
+
+    def _rows_alike(self):
+        """A row's title cell depends on its pk and title alone (StampedCellMixin): its link
+        and buttons from Wagtail's methods and these (the user's permissions, the pk), no
+        hook adding or changing buttons."""
+        kind, names = type(self), ("_get_title_column", "get_list_buttons", "get_list_more_buttons")
+        return all(getattr(kind, name) is getattr(IndexView, name) for name in names) and all(
+            getattr(kind, name) is getattr(BoundedIndexView, name) for name in BOUNDED_URLS
+        ) and not any(hooks.get_hooks(f"{verb}_snippet_listing_buttons")
+                      for verb in ("register", "construct"))  # fmt: skip
 
     @cached_property
     def _permissions(self):
