@@ -143,3 +143,26 @@ def test_title_cell__from_the_stand_in_as_wagtail_renders_each_row():
     plain, table = make()
     plain.stamping = False
     assert stamped == [plain.render_cell_html(row, context) for row in rows]
+
+
+def test_split_loop__the_rows_html_between_what_the_empty_table_shares():
+    import random
+
+    def naive(empty, one):
+        start = 0
+        while start < len(empty) and empty[start] == one[start]:
+            start += 1
+        end = 0
+        while end < len(empty) - start and empty[-1 - end] == one[-1 - end]:
+            end += 1
+        return empty[:start], one[start : len(one) - end], empty[len(empty) - end :]
+
+    rng = random.Random(15)
+    for _ in range(3_000):
+        empty = "".join(rng.choice("ab <>") for _ in range(rng.randint(0, 14)))
+        row = "".join(rng.choice("ab <>") for _ in range(rng.randint(0, 6)))
+        at = rng.randint(0, len(empty))
+        one = empty[:at] + row + empty[at:]
+        before, found, after = cells._split_loop(empty, one)
+        assert (before, found, after) == naive(empty, one)
+        assert before + after == empty and before + found + after == one
