@@ -1,5 +1,6 @@
 """Django's model backend, whose per-request user lookup also brings the intervenant
-behind the account (one query instead of two on every portal page).
+behind the account and its Wagtail profile (one query instead of two on every portal page
+and every admin page).
 
 That lookup runs on every logged-in request, and compiling it through the ORM cost more than
 running it (about a third of a cached portal page). Its SQL is therefore written once per
@@ -49,29 +50,39 @@ def account_lookup(alias):
     return AccountLookup(alias)
 
 
+# The account's rows read with it, through reverse one-to-one relations: the intervenant
+# (every portal page) and Wagtail's profile (every admin page reads its language, time zone
+# and theme).
+WITH_ACCOUNT = ("intervenant", "wagtail_userprofile")
+
+
 class AccountLookup:
-    """`get(pk)`: the user with `user.intervenant` already loaded (or known absent), like
-    `select_related("intervenant").get(pk=pk)`, or None."""
+    """`get(pk)`: the user with `user.intervenant` and `user.wagtail_userprofile` already
+    loaded (or known absent), like `select_related(*WITH_ACCOUNT).get(pk=pk)`, or None."""
 
     def __init__(self, alias):
         self.alias = alias
         user_model = get_user_model()
-        relation = user_model._meta.get_field("intervenant")  # the reverse one-to-one
-        self.models = (user_model, relation.related_model)
-        self.accessor = relation.cache_name
-        self.back = relation.field.cache_name
+        self.relations = [user_model._meta.get_field(name) for name in WITH_ACCOUNT]
         connection = connections[alias]
         quote = connection.ops.quote_name
-        pairs = zip(("u", "i"), self.models, strict=True)
-        self.columns = [_columns(connection, model, name) for name, model in pairs]  # per model
+        # per model, the user's first: [(column, converters)]
+        self.columns = [_columns(connection, user_model, "u")] + [
+            _columns(connection, relation.related_model, f"r{n}")
+            for n, relation in enumerate(self.relations)
+        ]
         selected = [f"{column.alias}.{quote(column.target.column)}"
                     for columns in self.columns for column, _ in columns]  # fmt: skip
         user_pk = quote(user_model._meta.pk.column)
+        joins = "".join(
+            f" LEFT OUTER JOIN {quote(relation.related_model._meta.db_table)} r{n}"
+            f" ON u.{user_pk} = r{n}.{quote(relation.field.column)}"
+            for n, relation in enumerate(self.relations)
+        )
         # Only quoted names from the models' metadata go in; the key is a parameter.
         self.sql = (
-            f"SELECT {', '.join(selected)} FROM {quote(user_model._meta.db_table)} u "  # noqa: S608
-            f"LEFT OUTER JOIN {quote(relation.related_model._meta.db_table)} i "
-            f"ON u.{user_pk} = i.{quote(relation.field.column)} WHERE u.{user_pk} = %s"
+            f"SELECT {', '.join(selected)} FROM {quote(user_model._meta.db_table)} u"  # noqa: S608
+            f"{joins} WHERE u.{user_pk} = %s"
         )
 
     def get(self, pk):
@@ -81,16 +92,20 @@ class AccountLookup:
             row = cursor.fetchone()
         if row is None:
             return None
-        user_columns, intervenant_columns = self.columns
-        user = self._instance(self.models[0], user_columns, row[: len(user_columns)])
-        intervenant = None
-        if row[len(user_columns)] is not None:  # the intervenant's primary key
-            rest = row[len(user_columns) :]
-            intervenant = self._instance(self.models[1], intervenant_columns, rest)
-            intervenant._state.fields_cache[self.back] = user
-        # None cached too: `user.intervenant` then raises without a query, as after
-        # select_related.
-        user._state.fields_cache[self.accessor] = intervenant
+        user_columns, *related_columns = self.columns
+        user = self._instance(get_user_model(), user_columns, row[: len(user_columns)])
+        start = len(user_columns)
+        for relation, columns in zip(self.relations, related_columns, strict=True):
+            values = row[start : start + len(columns)]
+            start += len(columns)
+            model = relation.related_model
+            related = None
+            if values[[c.target for c, _ in columns].index(model._meta.pk)] is not None:
+                related = self._instance(model, columns, values)
+                related._state.fields_cache[relation.field.cache_name] = user
+            # None cached too: the accessor then raises without a query, as after
+            # select_related.
+            user._state.fields_cache[relation.cache_name] = related
         return user
 
     def _instance(self, model, columns, values):

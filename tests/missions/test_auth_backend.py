@@ -52,6 +52,26 @@ def test_lookup__staff_without_intervenant_known_absent_without_a_query(
     assert user.has_perm("missions.view_mission")  # groups and permissions as before
 
 
+def test_lookup__wagtail_profile_with_the_account_or_known_absent(django_assert_num_queries):
+    from wagtail.users.models import UserProfile
+
+    staff = gestionnaire()
+    user = AccountBackend().get_user(staff.pk)
+    with django_assert_num_queries(0), pytest.raises(ObjectDoesNotExist):
+        user.wagtail_userprofile  # noqa: B018
+    UserProfile.objects.create(
+        user=staff, preferred_language="fr", current_time_zone="Pacific/Tahiti"
+    )
+    with django_assert_num_queries(1):
+        user = AccountBackend().get_user(staff.pk)
+        profile = user.wagtail_userprofile
+        assert profile.user is user
+    assert _fields(profile) == _fields(UserProfile.objects.get(user=staff))
+    assert (profile.preferred_language, profile.current_time_zone) == ("fr", "Pacific/Tahiti")
+    UserProfile.objects.filter(user=staff).update(theme="dark")
+    assert AccountBackend().get_user(staff.pk).wagtail_userprofile.theme == "dark"  # afresh
+
+
 def test_lookup__nobody_for_an_unknown_inactive_or_malformed_id():
     backend = AccountBackend()
     inactive = UserFactory(is_active=False)
