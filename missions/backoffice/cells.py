@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import unlocalize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table
@@ -71,19 +71,22 @@ class StampedCellMixin:
                 key = (self.cell_template_name, get_language(), self.classname, shape)
                 if key not in STAMPS:
                     STAMPS[key] = PIECES.split(str(self.cell_template.render(stand_in())))
-                self._stand_in_cell = (STAMPS[key], values)
+                # Each value escaped once: escaping goes character by character and the
+                # stand-ins are letters and digits, so the row's escaped pk and title go in
+                # as they would have come out of escaping the row's value.
+                if all(type(value) is str for value in values.values()):
+                    escaped = {token: escape(value) for token, value in values.items()}
+                    self._stand_in_cell = (STAMPS[key], escaped)
         if self._stand_in_cell is None:
             return None
         stamp, values = self._stand_in_cell
-        pk = str(quote(instance.pk))
+        pk, title = escape(str(quote(instance.pk))), escape(title)
         # The pk first: a title is put in last, as written.
         values = {
             token: value.replace(PK_STAND_IN, pk).replace(TITLE_STAND_IN, title)
             for token, value in values.items()
         }
-        html = "".join(
-            conditional_escape(values[piece]) if piece in values else piece for piece in stamp
-        )
+        html = "".join(values.get(piece, piece) for piece in stamp)
         return mark_safe(html)  # noqa: S308 (the template's HTML, each value escaped)
 
 

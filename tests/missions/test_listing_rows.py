@@ -121,11 +121,9 @@ class _Row:
 def test_title_cell__from_the_stand_in_as_wagtail_renders_each_row():
     from wagtail.admin.ui.tables import Table, TitleColumn
 
-    def make():
+    def make(get_url=lambda row: f"/admin/x/{row.pk}/?a=1&b=<2>"):
         column = type("Title", (cells.StampedCellMixin, TitleColumn), {"rows_alike": True})(
-            "__str__",
-            get_url=lambda row: f"/admin/x/{row.pk}/",
-            get_title_id=lambda row: f"row_{row.pk}_title",
+            "__str__", get_url=get_url, get_title_id=lambda row: f"row_{row.pk}_title"
         )
         return column, Table([column], [])
 
@@ -143,6 +141,12 @@ def test_title_cell__from_the_stand_in_as_wagtail_renders_each_row():
     plain, table = make()
     plain.stamping = False
     assert stamped == [plain.render_cell_html(row, context) for row in rows]
+    # A safe string among the values (not escaped by Wagtail): each row as usual.
+    column, table = make(get_url=lambda row: mark_safe(f"/x/{row.pk}/?a&amp;b"))  # noqa: S308
+    stamped = [column.render_cell_html(row, context) for row in rows]
+    assert column._stand_in_cell is None
+    column.stamping = False
+    assert stamped == [column.render_cell_html(row, context) for row in rows]
 
 
 def test_split_loop__the_rows_html_between_what_the_empty_table_shares():
