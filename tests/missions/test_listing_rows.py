@@ -170,3 +170,30 @@ def test_split_loop__the_rows_html_between_what_the_empty_table_shares():
         before, found, after = cells._split_loop(empty, one)
         assert (before, found, after) == naive(empty, one)
         assert before + after == empty and before + found + after == one
+
+
+@pytest.mark.parametrize("who", ["gestionnaire", "chef"])
+@pytest.mark.parametrize(
+    "params", [{}, {"q": "Oral"}, {"remuneration": "controle"}, {"ordering": "centre"}]
+)
+def test_page_columns__what_the_rows_show_without_a_query_per_row(
+    client, django_assert_max_num_queries, who, params
+):
+    """The page's rows carry only the columns they show (MissionIndexView.page_columns):
+    a column the page reads beyond them would cost a query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    centre = CentreFactory()
+    client.force_login(gestionnaire() if who == "gestionnaire" else chef_de_centre(centre))
+    counts = []
+    for rows in (2, 12):
+        while MissionFactory._meta.model.objects.count() < rows:
+            empty = not MissionFactory._meta.model.objects.exists()  # the activity's name
+            MissionFactory(centre=centre, epreuve="" if empty else "Oral")
+        client.get(LIST_URL, params)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST_URL, params)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
