@@ -349,7 +349,9 @@ def connect_signals():
         Collection,
         Site,
         Locale,
-        # Memberships and grants written through their tables directly.
+        # Memberships and grants written through their tables directly. Django sends no
+        # post_save or post_delete for these auto-created models: such writes are covered by
+        # the key (the user's groups and permissions, read on every request), not by this.
         Group.permissions.through,
         user.groups.through,
         user.user_permissions.through,
