@@ -1,25 +1,20 @@
 """Small predicates saying who may do what; views and services both call them."""
 
+from missions.auth_backend import access
 from missions.enums import Actor
 from missions.roles import CHEFS_DE_CENTRE, GESTIONNAIRES
 
 
 def _in_group(user, name):
-    if not user or not user.is_authenticated:
-        return False
-    cache = getattr(user, "_imagin_groups", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._imagin_groups = cache
-    return name in cache
+    return name in group_names(user)
 
 
 def group_names(user) -> frozenset:
-    """The names of the user's groups, read once per request (kept on the user)."""
+    """The names of the user's groups, read once per request (kept on the user, with their
+    permissions: missions.auth_backend.access)."""
     if not user or not user.is_authenticated:
         return frozenset()
-    _in_group(user, "")
-    return frozenset(user._imagin_groups)
+    return access(user).groups
 
 
 def is_gestionnaire(user) -> bool:

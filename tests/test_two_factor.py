@@ -251,3 +251,52 @@ def test_enrolment_field__asks_only_for_the_apps_code(unverified_client):
     page = unverified_client.get(reverse("two_factor_setup")).content.decode()
     assert "Code à 6 chiffres affiché par l&#x27;application" in page
     assert "code de secours" not in page.split("<form")[1]
+
+
+def test_staff_otp_middleware__the_device_django_otp_finds_read_afresh(django_assert_num_queries):
+    from django_otp.models import Device
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    user = gestionnaire()
+    totp = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+    static = StaticDevice.objects.create(user=user, name="Codes", confirmed=False)
+    middleware = two_factor.StaffOTPMiddleware(lambda request: None)
+
+    def fields(device):
+        return {f.attname: getattr(device, f.attname) for f in type(device)._meta.concrete_fields}
+
+    for device in (totp, static):
+        with django_assert_num_queries(1):
+            ours = middleware._device_from_persistent_id(device.persistent_id)
+        theirs = Device.from_persistent_id(device.persistent_id)
+        assert type(ours) is type(theirs) and fields(ours) == fields(theirs)
+        assert not ours._state.adding and ours._state.db == "default"
+    # A legacy full import path, as django-otp reads it.
+    assert (
+        middleware._device_from_persistent_id(
+            f"django_otp.plugins.otp_totp.models.TOTPDevice/{totp.pk}"
+        )
+        == totp
+    )
+    TOTPDevice.objects.filter(pk=totp.pk).update(name="Autre", throttling_failure_count=3)
+    again = middleware._device_from_persistent_id(totp.persistent_id)
+    assert (again.name, again.throttling_failure_count) == ("Autre", 3)  # nothing kept
+    wrongs = [f"otp_totp.totpdevice/{totp.pk + 1000}", "otp_totp.totpdevice/x",
+              "otp_totp.totpdevice", f"auth.user/{user.pk}", f"nope.nothing/{totp.pk}"]  # fmt: skip
+    for wrong in wrongs:
+        assert middleware._device_from_persistent_id(wrong) is None, wrong
+        if not wrong.startswith("auth."):  # django-otp raises AttributeError for a user
+            assert Device.from_persistent_id(wrong) is None, wrong
+
+
+def test_staff_otp_middleware__a_deleted_or_unconfirmed_device_no_longer_verifies(client):
+    user = gestionnaire()
+    client.force_login(user)  # verified with a confirmed TOTP device
+    assert client.get("/admin/").status_code == 200
+    TOTPDevice.objects.filter(user=user).update(confirmed=False)
+    assert client.get("/admin/").status_code == 302
+    TOTPDevice.objects.filter(user=user).update(confirmed=True)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+    TOTPDevice.objects.filter(user=user).delete()
+    assert client.get("/admin/").status_code == 302

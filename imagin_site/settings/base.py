@@ -93,7 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "imagin_site.middleware.private_responses.PrivateResponseMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, its device read by SQL written once (missions/backoffice/two_factor.py).
+    "missions.backoffice.two_factor.StaffOTPMiddleware",
     "missions.backoffice.two_factor.StaffTwoFactorMiddleware",
     "missions.backoffice.scoped_access.ScopedAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

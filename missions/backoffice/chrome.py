@@ -159,7 +159,7 @@ def _keep(key, entry):
 # Tags whose output depends on their arguments alone (and the language): `{% icon %}` (an
 # SVG reference, 15 renders of its template a page), `{% versioned_static %}` (a static
 # file's URL with Wagtail's version, 16 a page) and `{% breadcrumbs %}` (the items given),
-# written once per arguments.
+# written once per arguments. And `{% component %}` of Wagtail's plain buttons (ButtonNode).
 PURE_TAGS = ("icon", "versioned_static", "breadcrumbs")
 _pure = {}
 
@@ -212,6 +212,50 @@ def _plain(value):
     return _UNKEYED
 
 
+class ButtonNode(template.Node):
+    """`{% component button %}` for Wagtail's plain buttons (header buttons, dropdowns of
+    buttons): their templates show their attributes alone, written once per attributes."""
+
+    def __init__(self, node):
+        self.node = node
+
+    def render(self, context):
+        node = self.node
+        plain = not (node.extra_context or node.isolated_context or node.target_var)
+        if not enabled or not plain or node.fallback_render_method:
+            return node.render_annotated(context)
+        key = _button_key(node.component.resolve(context))
+        if key is _UNKEYED:
+            return node.render_annotated(context)
+        key = ("button", get_language(), context.autoescape, key)
+        html = _pure.get(key)
+        if html is None:
+            html = node.render_annotated(context)
+            if len(_pure) >= MAX_ENTRIES:
+                _pure.clear()
+            _pure[key] = html
+        return html
+
+
+def _button_key(button):
+    """Every attribute of a plain Wagtail button (a dropdown's buttons too), or _UNKEYED."""
+    from wagtail.admin.widgets.button import Button, ButtonWithDropdown, HeaderButton
+
+    if type(button) not in (Button, HeaderButton, ButtonWithDropdown):
+        return _UNKEYED
+    parts = []
+    for name, value in sorted(vars(button).items()):
+        if name == "dropdown_buttons" and type(value) in (list, tuple):
+            value = tuple(_button_key(item) for item in value)
+            found = _UNKEYED if _UNKEYED in value else ("buttons", value)
+        else:
+            found = _plain(value)
+        if found is _UNKEYED:
+            return _UNKEYED
+        parts.append((name, found))
+    return (type(button).__name__, tuple(parts))
+
+
 def _config_key(context):
     """What `wagtail_config` shows besides the CSRF token: the admin's URLs (under the
     script prefix), the locales (their table renews the version), the translated strings
@@ -258,6 +302,7 @@ def install():
         _wrap_tag(register, name, lambda node, key=key: KeptNode(node, key))
     for name in PURE_TAGS:
         _wrap_tag(register, name, lambda node, name=name: PureNode(node, name))
+    _wrap_tag(register, "component", ButtonNode)
     from wagtail.admin.templatetags import wagtailadmin_tags
 
     if not getattr(wagtailadmin_tags.wagtail_config, "kept", False):
@@ -304,7 +349,9 @@ def connect_signals():
         Collection,
         Site,
         Locale,
-        # Memberships and grants written through their tables directly.
+        # Memberships and grants written through their tables directly. Django sends no
+        # post_save or post_delete for these auto-created models: such writes are covered by
+        # the key (the user's groups and permissions, read on every request), not by this.
         Group.permissions.through,
         user.groups.through,
         user.user_permissions.through,

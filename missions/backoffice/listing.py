@@ -4,22 +4,25 @@ serves, filters without joins that multiply rows, and filter choices loaded in o
 
 import django_filters
 from django.contrib.admin.utils import quote
-from django.db.models import F, Lookup, Q, prefetch_related_objects
+from django.db.models import F, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils.functional import cached_property
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import IndexView
 
-from missions.backoffice.cells import Select, StampedCellMixin, StampedTableMixin
+from missions.backoffice.any_of import AnyOf
+from missions.backoffice.cells import PK_STAND_IN, Select, StampedCellMixin, StampedTableMixin
 from missions.backoffice.kept_choices import KeptFiltersMixin, KeptModelChoiceFilter, attach_kept
 from missions.enums import PartNature, PartStatus
 from missions.models import Activity, Centre, FeePart, Intervenant, Island, Mission, Session
 
-# Stands for a row's pk in the URLs reversed once per listing (BoundedIndexView._url):
-# digits, which integer pk patterns accept.
-PK_STAND_IN = "90817263544536271809"
+# The methods a row's URLs come from (BoundedIndexView._rows_alike).
+BOUNDED_URLS = ("get_edit_url", "get_copy_url", "get_inspect_url", "get_delete_url", "_url",
+                "user_has_permission", "user_has_any_permission")  # fmt: skip
+PERSON_NAME = ("civility", "first_name", "last_name", "usage_name")  # Intervenant.full_name
 # Counting or skipping more rows than this costs more than any reader gains: past it the
 # listing says "plus de 10 000" and asks for a filter instead of offering page 201.
 MAX_COUNTED_ROWS = 10_000
@@ -90,6 +93,7 @@ class BoundedIndexView(IndexView):
     # When set: the page's query joins these only (select_related), and page_references
     # come by id for the page's rows afterwards (prefetch_related).
     page_joins = None
+    page_columns = ()  # when set: the page's query reads these only
     page_references = ()
     kept_references = ()
 
@@ -99,6 +103,8 @@ class BoundedIndexView(IndexView):
     def paginate_queryset(self, queryset, page_size):
         if self.page_joins is not None:
             queryset = queryset.select_related(None).select_related(*self.page_joins)
+        if self.page_columns:
+            queryset = queryset.only(*self.page_columns)
         paginator = self.get_paginator(
             queryset,
             page_size,
@@ -120,7 +126,18 @@ class BoundedIndexView(IndexView):
 
     def _get_title_column_class(self, column_class):
         column_class = super()._get_title_column_class(column_class)
-        return type(column_class.__name__, (StampedCellMixin, column_class), {})
+        extra = {"rows_alike": self._rows_alike()}
+        return type(column_class.__name__, (StampedCellMixin, column_class), extra)
+
+    def _rows_alike(self):
+        """A row's title cell depends on its pk and title alone (StampedCellMixin): its link
+        and buttons from Wagtail's methods and these (the user's permissions, the pk), no
+        hook adding or changing buttons."""
+        kind, names = type(self), ("_get_title_column", "get_list_buttons", "get_list_more_buttons")
+        return all(getattr(kind, name) is getattr(IndexView, name) for name in names) and all(
+            getattr(kind, name) is getattr(BoundedIndexView, name) for name in BOUNDED_URLS
+        ) and not any(hooks.get_hooks(f"{verb}_snippet_listing_buttons")
+                      for verb in ("register", "construct"))  # fmt: skip
 
     @cached_property
     def _permissions(self):
@@ -167,29 +184,6 @@ class BoundedIndexView(IndexView):
     def get_delete_url(self, instance):
         if self.delete_url_name and self.user_has_permission("delete"):
             return self._url(self.delete_url_name, instance)
-
-
-class AnyOf(Lookup):
-    """`field = ANY(%s)` with the ids as one array parameter on PostgreSQL: an IN list of
-    thousands of parameters cost more to prepare (psycopg splits the SQL at each one) than
-    the query itself. `IN (...)` elsewhere (SQLite of `make run`)."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        ids = list(self.rhs)
-        if not ids:
-            return "1 = 0", []
-        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*params, *ids]
-
-    def as_postgresql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        # Cast to the column's own type: PostgreSQL hashes the array for a filter only when
-        # the types match (psycopg sends small ids as smallint[]).
-        kind = self.lhs.output_field.db_type(connection)
-        return f"{lhs} = ANY(%s::{kind}[])", [*params, list(self.rhs)]
 
 
 class MissionSearchMixin:
@@ -244,6 +238,9 @@ class MissionIndexView(MissionSearchMixin, BoundedIndexView):
     # query multiplied its planning time: 8 tables with a fee-part filter took the planner
     # about 12 ms, more than running the query.
     page_joins = ("intervenant",)
+    # The columns the rows show (each column more cost its conversion): the title's and cells'.
+    page_columns = ("epreuve", "activity", "session", "centre", "start_date", "convocation_number",
+                    *(f"intervenant__{name}" for name in PERSON_NAME))  # fmt: skip
     page_references = ()
     # The small tables' rows from the process's kept copies (kept_choices).
     kept_references = (

@@ -4,18 +4,23 @@ No admin URL answers to a password alone."""
 
 import math
 import secrets
+from contextlib import suppress
 
+from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import devices_for_user, user_has_device
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
+from missions.auth_backend import row_lookup
 from missions.permissions import is_staff_user
 
 RECOVERY_CODES = 10
@@ -162,3 +167,19 @@ class StaffTwoFactorMiddleware:
         if not getattr(settings, "STAFF_TWO_FACTOR_REQUIRED", True):
             return False
         return is_staff_user(user) and not user.is_verified()
+
+
+class StaffOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware (request.user.otp_device, is_verified()), whose device is read
+    on every request by SQL written once per device model: building the ORM's query cost
+    more than running it. The same device as Device.from_persistent_id, read afresh."""
+
+    def _device_from_persistent_id(self, persistent_id):
+        persistent_id = self._normalize_persistent_id(persistent_id)
+        with suppress(ValueError, LookupError):
+            model_label, device_id = persistent_id.rsplit("/", 1)
+            app_label, model_name = model_label.split(".")
+            model = apps.get_model(app_label, model_name)
+            if issubclass(model, Device):
+                return row_lookup(model, router.db_for_read(model)).get(int(device_id))
+        return None

@@ -226,3 +226,46 @@ def test_pure_tags__written_once_per_arguments_as_wagtail_writes_them(monkeypatc
     fresh = [page.render(Context(value)) for value in values * 2]
     assert kept == fresh
     assert len(set(kept)) == len(values)
+
+
+def test_kept_buttons__each_attribute_in_the_key_and_the_html_wagtail_renders(monkeypatch):
+    from django.template import Context, Template
+    from django.utils.translation import gettext_lazy
+    from wagtail.admin.widgets.button import Button, ButtonWithDropdown, HeaderButton
+
+    page = Template("{% load wagtailadmin_tags %}{% component button %}")
+
+    def items(**changed):
+        fields = {"label": "Exporter", "url": "/export/?a=1&b=<2>", "icon_name": "download",
+                  "priority": 10, "attrs": {"download": True}, **changed}  # fmt: skip
+        return [Button(**fields), Button("CSV", url="/csv/", priority=20)]
+
+    buttons = [
+        HeaderButton("Ajouter", url="/add/", icon_name="plus"),
+        HeaderButton("Ajouter", url="/add/", icon_name="plus", icon_only=True),
+        HeaderButton("Ajouter", url="/add/?x=<y>", icon_name="plus"),
+        HeaderButton(gettext_lazy("Edit"), url="/add/", icon_name="plus"),
+        Button("Ajouter", url="/add/", icon_name="plus", classname="autre"),
+        Button("Ajouter", icon_name="plus", attrs={"data-x": "1"}),
+        ButtonWithDropdown(buttons=items(), icon_name="dots-horizontal", attrs={"aria-label": "A"}),
+        ButtonWithDropdown(buttons=items(), icon_name="dots-horizontal", attrs={"aria-label": "B"}),
+        ButtonWithDropdown(buttons=items(label="XLSX"), icon_name="dots-horizontal"),
+        ButtonWithDropdown(buttons=items(url="/autre/"), icon_name="dots-horizontal"),
+        ButtonWithDropdown(buttons=items(priority=30), icon_name="dots-horizontal"),
+        ButtonWithDropdown(buttons=items(icon_name="doc"), icon_name="dots-horizontal"),
+        ButtonWithDropdown(buttons=items(attrs={}), icon_name="dots-horizontal"),
+        ButtonWithDropdown(buttons=items(), label="Plus", classname="c"),
+    ]
+    kept = [page.render(Context({"button": button})) for button in buttons]
+    again = [page.render(Context({"button": button})) for button in buttons]
+    monkeypatch.setattr(chrome, "enabled", False)
+    wagtail = [page.render(Context({"button": button})) for button in buttons]
+    assert kept == again == wagtail
+    assert len(set(wagtail)) == len(buttons)  # each attribute shows: each is in the key
+
+    class OwnButton(Button):
+        pass
+
+    assert chrome._button_key(OwnButton("Autre")) is chrome._UNKEYED  # its own template perhaps
+    assert chrome._button_key(Button("Objet", attrs={"data-x": object()})) is chrome._UNKEYED
+    assert chrome._button_key(ButtonWithDropdown(buttons=[OwnButton("x")])) is chrome._UNKEYED

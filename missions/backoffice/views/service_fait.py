@@ -17,7 +17,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from imagin_site.common.params import parse_date, parse_pk, pks
-from missions.backoffice.listing import AnyOf
+from missions.backoffice.any_of import AnyOf
 from missions.backoffice.views.base import CentreStaffView
 from missions.enums import Actor, PartNature, PartStatus
 from missions.models import Centre, FeePart, Mission, Session, WorkLine

@@ -16,6 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from imagin_site.common import page_cache as public_pages
 from missions.enums import PartNature
@@ -235,7 +236,9 @@ def test_every_table_a_portal_page_reads__renews_a_version(client, alice, missio
     read = tables_read(client, reverse("portal:missions"))
     read |= tables_read(client, reverse("portal:mission", args=[mission.pk]))
     assert {"missions_travelleg", "missions_commune", "missions_feepart"} <= read
-    per_request = {get_user_model(), DjangoSession}  # who is asking, not what is shown
+    # Who is asking, not what is shown: the account, read with its Wagtail profile (admin
+    # settings, on no portal page: missions/auth_backend.py), and the session.
+    per_request = {get_user_model(), UserProfile, DjangoSession}
     for table in sorted(read):
         model = by_table[table]
         if model in per_request or model._meta.auto_created:
