@@ -19,7 +19,7 @@ def test_table_gives_ratios_to_floor_and_copy():
     ]
     text = table(pages, bulk)
     assert "| home | 250 | 8.0 | 30.0 | 25.0 % | 0 | — |" in text
-    assert "| import | 1 000 | 1.0 | 1 000 | 10.0 % | 150 |" in text
+    assert "| import | 1 000 | 1.0 | 1 000 | 10.0 % | 150 | — |" in text
     assert "FAILED: boom" in text
 
 
@@ -186,6 +186,22 @@ def test_combine_rounds__the_median_round_with_every_rounds_errors():
     assert line["errors"] == 2
     assert line["samples"] == [900.0, 600.0, 950.0]
     assert combine_rounds(rounds[:2])["rps"] == 600.0  # an even count keeps the lower one
+
+
+def test_median_run__the_middle_rate_and_never_a_hidden_failure():
+    from bench.run import median_run
+
+    runs = [
+        {"rows": 100, "seconds": 4.0, "maxrss_mb": 300},
+        {"rows": 100, "seconds": 5.5, "maxrss_mb": 310},  # a slow sitting
+        {"rows": 100, "seconds": 3.9, "maxrss_mb": 305},
+    ]
+    line = median_run(runs)
+    assert (line["seconds"], line["maxrss_mb"]) == (4.0, 300)
+    assert line["samples"] == [25.0, 100 / 5.5, 100 / 3.9]
+    assert "| 100 | 4.0 | 25 | 100.0 % | 300 | 25 · 18 · 26 |" in table([], [("COPY", line)])
+    broken = [runs[0], {"rows": 100, "error": "boom"}, runs[2]]
+    assert median_run(broken) == {"rows": 100, "error": "boom"}
 
 
 def test_table_shows_each_lines_rounds():
