@@ -249,7 +249,7 @@ def build(config, seed=2026):
         # inside a transaction (the tests build a small dataset in one): statistics only.
         cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
     if not connection.in_atomic_block:
-        _checkpoint(connection)
+        checkpoint(connection)
     return {
         "centres": len(centres_),
         "islands": len({c.island_id for c in centres_}),
@@ -262,7 +262,7 @@ def build(config, seed=2026):
     }
 
 
-def _checkpoint(connection):
+def checkpoint(connection):
     """Write the load's dirty pages now: left to the next timed checkpoint, their flush falls
     on whichever pages are being measured (the suspected cause of two public pages at 77 % of
     the floor in one run and 95 % in a quiet re-run). Needs a superuser, as the throwaway
