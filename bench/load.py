@@ -115,11 +115,12 @@ def wrk(url, duration, connections, cookie=""):
     return parse_wrk(output)
 
 
-# Each URL is loaded in ROUNDS short runs spread over the series instead of one long run: a
-# disturbance of the shared machine lasting 10-20 s (seen 20-40 s into two runs, on whichever
-# page was measured then, while the same pages alone matched the floor) then spoils one round of
-# a few URLs instead of a whole line, and the median of the rounds sets it aside. The floor is
-# measured the same way, so each ratio compares medians taken over the same span of time.
+# Each URL is loaded in ROUNDS short runs spread over the series instead of one long run, and
+# the floor between every two of them: a page's ratio is its req/s over the mean of the floor
+# just before and just after it, and its line the median of its rounds. The shared machine's
+# speed drifts by 20-30 % within a run (a whole round of one run was slower than the others)
+# and dips for 10-20 s at a time; a ratio of two loads a few seconds apart cancels the drift,
+# and the median sets a dip aside.
 ROUNDS = 3
 
 
@@ -137,13 +138,17 @@ def round_orders(count, rounds=ROUNDS):
     ]
 
 
+def middle(values):
+    """The median of an odd count, the lower of the two middle values of an even one."""
+    return sorted(values)[(len(values) - 1) // 2]
+
+
 def combine_rounds(samples):
-    """One line from a URL's rounds: the round of median req/s (its latencies with it), the
-    errors of all rounds, and every round's req/s in the order measured."""
+    """One line from a URL's runs: the run of median req/s (its latencies with it), the
+    errors of all runs, and every run's req/s in the order measured."""
     ranked = sorted(samples, key=lambda result: result["rps"])
-    middle = ranked[(len(ranked) - 1) // 2]
     return {
-        **middle,
+        **ranked[(len(ranked) - 1) // 2],
         "errors": sum(result.get("errors", 0) for result in samples),
         "samples": [result["rps"] for result in samples],
     }
@@ -151,8 +156,10 @@ def combine_rounds(samples):
 
 def measure_in_rounds(base, urls, config, log=print, suffix=""):
     """[(label, result)] for urls [(label, path, cookie)], the floor first: each URL checked
-    (200 or it is not measured), warmed up for 1 s, then loaded in ROUNDS runs of
-    duration/ROUNDS seconds (at least 2) in round_orders."""
+    (200 or it is not measured) and warmed up for 1 s; then ROUNDS rounds of the pages in
+    round_orders, each page loaded for round_seconds between two loads of the floor. A page's
+    result carries `ratio`, the median over its rounds of its req/s over the mean of its two
+    floors, and `ratios`; the floor's result is the median of all its loads."""
     seconds = round_seconds(config)
     results, live = {}, []
     for index, (label, path, cookie) in enumerate(urls):
@@ -163,14 +170,31 @@ def measure_in_rounds(base, urls, config, log=print, suffix=""):
             continue
         wrk(base + path, 1, config.connections, cookie)  # warm-up
         live.append(index)
+    paired = bool(live) and live[0] == 0  # no floor, no ratio: the pages alone, in rounds
+    pages = live[1:] if paired else live
     samples = {index: [] for index in live}
-    for number, order in enumerate(round_orders(len(live)), start=1):
+    ratios = {index: [] for index in pages}
+
+    def load(index):
+        _, path, cookie = urls[index]
+        samples[index].append(wrk(base + path, seconds, config.connections, cookie))
+        return samples[index][-1]["rps"]
+
+    for number, order in enumerate(round_orders(len(pages)), start=1):
+        before = load(0) if paired else None
         for position in order:
-            index = live[position]
-            label, path, cookie = urls[index]
-            samples[index].append(wrk(base + path, seconds, config.connections, cookie))
+            index = pages[position]
+            rps = load(index)
+            if paired:
+                after = load(0)
+                floor = (before + after) / 2
+                ratios[index].append(rps / floor if floor else 0.0)
+                before = after
         log(f"round {number} of {ROUNDS} done")
     for index, runs in samples.items():
         results[index] = combine_rounds(runs)
+        if paired and index != 0:
+            results[index]["ratio"] = middle(ratios[index])
+            results[index]["ratios"] = ratios[index]
         log(f"{urls[index][0]}{suffix}: {results[index]}")
     return [(urls[index][0] + suffix, results[index]) for index in range(len(urls))]

@@ -7,9 +7,26 @@ def _num(value, digits=0):
     return f"{value:,.{digits}f}".replace(",", " ")
 
 
+def ratio_to_floor(result, floor_rps):
+    """A page's ratio to the floor: measured against the floor loaded beside it when the run
+    paired them (bench/load.py), else its req/s over the floor's; None without a floor."""
+    if "ratio" in result:
+        return result["ratio"]
+    return result["rps"] / floor_rps if floor_rps else None
+
+
+def runs_cell(samples):
+    """A line's runs: each one for a page's rounds, their count and range for the floor's."""
+    if not samples:
+        return "—"
+    if len(samples) > 4:
+        return f"{len(samples)} runs, {_num(min(samples))}–{_num(max(samples))}"
+    return " · ".join(_num(value) for value in samples)
+
+
 def table(pages, bulk):
-    """pages: [(label, {rps, p50, p99, errors, samples?})], the floor first (rps: the median
-    round, samples: every round's req/s);
+    """pages: [(label, {rps, p50, p99, errors, samples?, ratio?})], the floor first (rps: the
+    median run, samples: every run's req/s, ratio: to the floor loaded beside the page);
     bulk: [(label, {rows, seconds, maxrss_mb, error?, samples?})], COPY first (samples: the
     rows/s of every run when the line is the median of several)."""
     floor = pages[0][1]["rps"] if pages else 0
@@ -18,8 +35,9 @@ def table(pages, bulk):
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label, r in pages:
-        ratio = f"{100 * r['rps'] / floor:.1f} %" if floor else "—"
-        rounds = " · ".join(_num(rps) for rps in r.get("samples", ())) or "—"
+        found = ratio_to_floor(r, floor)
+        ratio = "—" if found is None else f"{100 * found:.1f} %"
+        rounds = runs_cell(r.get("samples", ()))
         lines.append(
             f"| {label} | {_num(r['rps'])} | {_num(r['p50'], 1)} | {_num(r['p99'], 1)} "
             f"| {ratio} | {r.get('errors', 0)} | {rounds} |"
@@ -40,7 +58,7 @@ def table(pages, bulk):
             continue
         rate = r["rows"] / r["seconds"]
         ratio = f"{100 * rate / copy_rate:.1f} %" if copy_rate else "—"
-        runs = " · ".join(_num(rate) for rate in r.get("samples", ())) or "—"
+        runs = runs_cell(r.get("samples", ()))
         lines.append(
             f"| {label} | {_num(r['rows'])} | {_num(r['seconds'], 1)} | {_num(rate)} "
             f"| {ratio} | {_num(r.get('maxrss_mb'))} | {runs} |"

@@ -200,10 +200,12 @@ def write_report(
         f"- gunicorn, {config.workers} sync workers, settings `bench.settings` (production + "
         "plain static storage + `/bench/floor/`), PostgreSQL on the same machine.",
         f"- wrk from 127.0.0.1: 2 threads, {config.connections} connections, "
-        f"a 1 s warm-up per URL, then {ROUNDS} rounds of {round_seconds(config)} s per URL, "
-        "each round starting a third further into the list (bench/load.py); a line is its "
-        "median round, and the ratio to the floor compares medians. Logged-in pages reuse "
-        "one session cookie made in the session store (admin: with the OTP device id).",
+        f"a 1 s warm-up per URL, then {ROUNDS} rounds of {round_seconds(config)} s per page, "
+        "each round starting a third further into the list, with the floor loaded before "
+        "and after every page (bench/load.py). A page's ratio to the floor is the median over "
+        "its rounds of its req/s over the mean of its two floors; its req/s, the median "
+        "round's. Logged-in pages reuse one session cookie made in the session store (admin: "
+        "with the OTP device id).",
         '- Rows "— Redis cache + sessions": the same gunicorn with `REDIS_URL` on a throwaway '
         "redis-server (bench/redis_backend.py): page cache, version keys and sessions in Redis.",
         "- Bulk paths: each in its own process; peak RSS is that process's `ru_maxrss` "

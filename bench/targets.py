@@ -5,6 +5,7 @@ no goal already reached regresses unnoticed."""
 import re
 
 from bench.config import FLOOR_REFERENCE_RPS, FLOOR_USUAL_RANGE
+from bench.report import ratio_to_floor
 
 # Figures reached when issue 15 was filed: "hold them (no regression)". Held within 10 %,
 # the spread of two runs on this machine.
@@ -31,9 +32,12 @@ def floor_check(pages, previous=None):
         usual += f", previous report {_fmt(previous)}"
     ratio = floor / FLOOR_REFERENCE_RPS
     line = f"{_fmt(floor)} req/s, {100 * ratio:.0f} % of the {usual}"
-    if len(result.get("samples", ())) > 1:
-        rounds = ", ".join(_fmt(rps) for rps in result["samples"])
-        line += f" (median of {len(result['samples'])} rounds: {rounds})"
+    samples = result.get("samples", ())
+    if len(samples) > 1:
+        line += (
+            f" (median of {len(samples)} runs between the pages, "
+            f"{_fmt(min(samples))} to {_fmt(max(samples))})"
+        )
     if low <= ratio <= high:
         return f"{line}: normal."
     return (
@@ -68,7 +72,7 @@ def earlier_targets(pages, bulk, total_seconds):
         if not page or not floor_rps:
             rows.append((target, source, "not measured", False))
             return
-        ratio = page["rps"] / floor_rps
+        ratio = ratio_to_floor(page, floor_rps)
         rows.append((target, source, f"{100 * ratio:.1f} %", ratio >= minimum))
 
     def rate_line(target, source, prefix, minimum, unit=" rows/s"):

@@ -148,12 +148,49 @@ def test_floor_check__flags_a_floor_far_from_usual(tmp_path):
     assert "previous report 1 234" in floor_check(pages, previous_floor(report))
 
 
-def test_floor_check__says_which_rounds_the_floor_is_the_median_of():
+def test_floor_check__says_which_runs_the_floor_is_the_median_of():
     from bench.targets import floor_check
 
-    pages = [("floor (/bench/floor/)", {"rps": 3300.0, "samples": [3300.0, 3000.0, 3600.0]})]
+    runs = [3300.0, 3000.0, 3600.0, 3100.0, 3400.0]
+    pages = [("floor (/bench/floor/)", {"rps": 3300.0, "samples": runs})]
     assert "3 300 req/s" in floor_check(pages)
-    assert "(median of 3 rounds: 3 300, 3 000, 3 600)" in floor_check(pages)
+    assert "(median of 5 runs between the pages, 3 000 to 3 600)" in floor_check(pages)
+
+
+def test_measure_in_rounds__each_page_against_the_floor_beside_it(monkeypatch):
+    """The machine slows down by half during the series: the ratios do not move."""
+    from types import SimpleNamespace
+
+    from bench import load
+
+    speed = {"/floor/": 1000.0, "/page/": 900.0, "/slow/": 300.0}
+    loads = []
+
+    def fake_wrk(url, seconds, connections, cookie=""):
+        path = url.removeprefix("http://x")
+        if seconds == 1:  # the warm-up
+            return {"rps": 0.0}
+        loads.append(path)
+        drift = 1 - len(loads) / 40  # the machine's speed falls from 1 to about 0.5
+        return {"rps": speed[path] * drift, "p50": 1.0, "p99": 2.0, "errors": 0}
+
+    monkeypatch.setattr(load, "wrk", fake_wrk)
+    monkeypatch.setattr(load, "check", lambda url, cookie="": (200, 10))
+    urls = [("floor", "/floor/", ""), ("page", "/page/", ""), ("slow", "/slow/", "")]
+    config = SimpleNamespace(duration=10, connections=8)
+    found = dict(load.measure_in_rounds("http://x", urls, config, log=lambda _: None))
+
+    # Every page between two floors, in rotated rounds.
+    assert loads[:5] == ["/floor/", "/page/", "/floor/", "/slow/", "/floor/"]
+    assert loads[10:15] == ["/floor/", "/slow/", "/floor/", "/page/", "/floor/"]
+    assert len(loads) == 15
+    assert abs(found["page"]["ratio"] - 0.9) < 0.02
+    assert abs(found["slow"]["ratio"] - 0.3) < 0.01
+    assert len(found["page"]["ratios"]) == 3 and "ratio" not in found["floor"]
+    assert len(found["floor"]["samples"]) == 9
+    # The quotient of the medians drifts with the machine.
+    assert abs(found["page"]["rps"] / found["floor"]["rps"] - 0.9) > 0.02
+    assert "| 90.0 % |" in table(list(found.items()), [])
 
 
 def test_round_orders__each_url_early_midway_and_late():
