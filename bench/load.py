@@ -118,15 +118,16 @@ def wrk(url, duration, connections, cookie=""):
 # Each URL is loaded in ROUNDS short runs spread over the series instead of one long run, and
 # the floor between every two of them: a page's ratio is its req/s over the mean of the floor
 # just before and just after it, and its line the median of its rounds. The shared machine's
-# speed drifts by 20-30 % within a run (a whole round of one run was slower than the others)
-# and dips for 10-20 s at a time; a ratio of two loads a few seconds apart cancels the drift,
-# and the median sets a dip aside.
-ROUNDS = 3
+# speed drifts by 20-30 % within a run and wobbles by 6-10 % from one second to the next (a
+# plain CPU loop does too); a ratio of two loads a second apart cancels the drift, and the
+# wobble averages out over many short pairs rather than a few long ones: with 1 s pairs the
+# spread of one ratio is about 9 %, with 4 s pairs hardly less.
+ROUNDS = 15
 
 
 def round_seconds(config):
-    """Seconds of wrk per URL and round: the configured duration shared out, at least 2."""
-    return max(2, -(-config.duration // ROUNDS))
+    """Seconds of wrk per URL and round: the configured duration shared out, at least 1."""
+    return max(1, -(-config.duration // ROUNDS))
 
 
 def round_orders(count, rounds=ROUNDS):
@@ -180,7 +181,7 @@ def measure_in_rounds(base, urls, config, log=print, suffix=""):
         samples[index].append(wrk(base + path, seconds, config.connections, cookie))
         return samples[index][-1]["rps"]
 
-    for number, order in enumerate(round_orders(len(pages)), start=1):
+    for number, order in enumerate(round_orders(len(pages), ROUNDS), start=1):
         before = load(0) if paired else None
         for position in order:
             index = pages[position]

@@ -15,8 +15,13 @@ def ratio_to_floor(result, floor_rps):
     return result["rps"] / floor_rps if floor_rps else None
 
 
-def runs_cell(samples):
-    """A line's runs: each one for a page's rounds, their count and range for the floor's."""
+def runs_cell(samples, ratios=()):
+    """A line's runs: a page's ratio per round as the middle half of them (how far one short
+    pair can be trusted), else each run, or their count and range when there are many."""
+    if ratios:
+        ranked = sorted(ratios)
+        low, high = ranked[len(ranked) // 4], ranked[(3 * len(ranked)) // 4]
+        return f"{len(ratios)} rounds, middle half {100 * low:.0f}–{100 * high:.0f} %"
     if not samples:
         return "—"
     if len(samples) > 4:
@@ -31,13 +36,13 @@ def table(pages, bulk):
     rows/s of every run when the line is the median of several)."""
     floor = pages[0][1]["rps"] if pages else 0
     lines = [
-        "| Page | req/s | p50 (ms) | p99 (ms) | ratio to floor | non-2xx/errors | rounds (req/s) |",
+        "| Page | req/s | p50 (ms) | p99 (ms) | ratio to floor | non-2xx/errors | runs |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label, r in pages:
         found = ratio_to_floor(r, floor)
         ratio = "—" if found is None else f"{100 * found:.1f} %"
-        rounds = runs_cell(r.get("samples", ()))
+        rounds = runs_cell(r.get("samples", ()), r.get("ratios", ()))
         lines.append(
             f"| {label} | {_num(r['rps'])} | {_num(r['p50'], 1)} | {_num(r['p99'], 1)} "
             f"| {ratio} | {r.get('errors', 0)} | {rounds} |"

@@ -201,11 +201,12 @@ def write_report(
         "plain static storage + `/bench/floor/`), PostgreSQL on the same machine.",
         f"- wrk from 127.0.0.1: 2 threads, {config.connections} connections, "
         f"a 1 s warm-up per URL, then {ROUNDS} rounds of {round_seconds(config)} s per page, "
-        "each round starting a third further into the list, with the floor loaded before "
-        "and after every page (bench/load.py). A page's ratio to the floor is the median over "
-        "its rounds of its req/s over the mean of its two floors; its req/s, the median "
-        "round's. Logged-in pages reuse one session cookie made in the session store (admin: "
-        "with the OTP device id).",
+        f"each round starting 1/{ROUNDS} further into the list, with the floor loaded "
+        "before and after every page (bench/load.py). A page's ratio to the floor is the "
+        "median over its rounds of its req/s over the mean of its two floors (the runs column "
+        "gives the middle half of those ratios); its req/s, the median round's. Logged-in "
+        "pages reuse one session cookie made in the session store (admin: with the OTP device "
+        "id).",
         '- Rows "— Redis cache + sessions": the same gunicorn with `REDIS_URL` on a throwaway '
         "redis-server (bench/redis_backend.py): page cache, version keys and sessions in Redis.",
         "- Bulk paths: each in its own process; peak RSS is that process's `ru_maxrss` "

@@ -176,6 +176,7 @@ def test_measure_in_rounds__each_page_against_the_floor_beside_it(monkeypatch):
 
     monkeypatch.setattr(load, "wrk", fake_wrk)
     monkeypatch.setattr(load, "check", lambda url, cookie="": (200, 10))
+    monkeypatch.setattr(load, "ROUNDS", 3)  # rounds of 4 s: not taken for the 1 s warm-up
     urls = [("floor", "/floor/", ""), ("page", "/page/", ""), ("slow", "/slow/", "")]
     config = SimpleNamespace(duration=10, connections=8)
     found = dict(load.measure_in_rounds("http://x", urls, config, log=lambda _: None))
@@ -191,6 +192,7 @@ def test_measure_in_rounds__each_page_against_the_floor_beside_it(monkeypatch):
     # The quotient of the medians drifts with the machine.
     assert abs(found["page"]["rps"] / found["floor"]["rps"] - 0.9) > 0.02
     assert "| 90.0 % |" in table(list(found.items()), [])
+    assert "| 3 rounds, middle half 90–90 % |" in table(list(found.items()), [])
 
 
 def test_round_orders__each_url_early_midway_and_late():
@@ -278,3 +280,12 @@ def test_goals_of_the_round__each_page_against_its_floor_and_the_staff_screens()
     assert "1 of 2 (slowest: missions, search, 151 ms) | **not met** |" in text
     assert "| a line with Redis as cache and session backend | 1 page(s) | met |" in text
     assert "Goals of this round met in this run: 6 of 10" in text
+
+
+def test_runs_cell__a_pages_rounds_as_the_middle_half_of_its_ratios():
+    from bench.report import runs_cell
+
+    ratios = [0.80, 0.99, 0.95, 1.10, 0.97, 0.93, 1.01, 0.96]
+    assert runs_cell([3000.0] * 8, ratios) == "8 rounds, middle half 95–101 %"
+    assert runs_cell([3300.0, 3000.0, 3600.0, 3100.0, 3400.0]) == "5 runs, 3 000–3 600"
+    assert runs_cell([3300.0, 3000.0]) == "3 300 · 3 000"

@@ -24,11 +24,12 @@ def test_random_string__every_character_from_as_many_bytes_and_the_rest_dropped(
     # values, and the eight others are deleted before the translation, never folded onto
     # the first characters.
     usable = bytes(range(csrf_tokens.USABLE_BYTES))
-    translated = usable.translate(csrf_tokens._TO_CHARACTER, csrf_tokens._UNUSABLE)
+    positions = usable.translate(csrf_tokens._TO_POSITION, csrf_tokens._UNUSABLE)
+    translated = positions.translate(csrf_tokens._POSITION_TO_CHARACTER)
     assert Counter(translated.decode()) == dict.fromkeys(csrf.CSRF_ALLOWED_CHARS, 4)
     assert (
         bytes(range(csrf_tokens.USABLE_BYTES, 256)).translate(
-            csrf_tokens._TO_CHARACTER, csrf_tokens._UNUSABLE
+            csrf_tokens._TO_POSITION, csrf_tokens._UNUSABLE
         )
         == b""
     )
@@ -50,6 +51,15 @@ def test_masked__a_token_django_accepts_for_this_secret_and_no_other():
     assert csrf._does_token_match(token, secret)
     assert not csrf._does_token_match(token, csrf_tokens.random_string(32))
     assert csrf_tokens.masked(secret) != token  # a new mask each time (BREACH)
+
+
+@pytest.mark.parametrize("character", ["a", "9", "Z"])
+def test_masked__the_shifts_added_at_once_never_carry(character):
+    # The highest positions (9 is 61st) sum to 122 at most: each byte keeps its own sum.
+    secret = character * csrf.CSRF_SECRET_LENGTH
+    for _ in range(200):
+        token = csrf_tokens.masked(secret)
+        assert csrf._unmask_cipher_token(token) == secret
 
 
 def test_token_for__new_visitor_gets_a_secret_and_the_cookie_flagged():
@@ -88,7 +98,7 @@ def test_token_for__returning_visitor_keeps_the_secret_of_their_cookie():
 def test_set_cookie__the_cookie_and_vary_django_would_set(settings, monkeypatch, overrides):
     for name, value in overrides.items():
         setattr(settings, name, value)
-    monkeypatch.setattr(csrf_tokens, "_attributes", (None, {}))
+    monkeypatch.setattr(csrf_tokens, "_template", (None, None))
     monkeypatch.setattr(time, "time", lambda: 1_795_000_000.7)  # the same second for both
     secret = csrf_tokens.random_string(32)
 
@@ -102,6 +112,14 @@ def test_set_cookie__the_cookie_and_vary_django_would_set(settings, monkeypatch,
 
     name = settings.CSRF_COOKIE_NAME
     assert ours.cookies[name].output() == django_response.cookies[name].output()
+    assert ours.cookies[name].output(header="") == django_response.cookies[name].output(header="")
+    assert dict(ours.cookies[name]) == dict(django_response.cookies[name])
+    assert ours.cookies[name].value == secret
+    # Another visitor in the same second: their own value, the first cookie unchanged.
+    other = HttpResponse()
+    csrf_tokens.set_cookie(other, "b" * 32)
+    assert other.cookies[name].value == "b" * 32 and ours.cookies[name].value == secret
+    assert other.cookies[name].output().replace("b" * 32, secret) == ours.cookies[name].output()
     assert ours["Vary"] == django_response["Vary"] == "Cookie"
     # A page that already varies on Cookie keeps one mention of it.
     again = HttpResponse(headers={"Vary": "Accept-Encoding, Cookie"})

@@ -21,30 +21,41 @@ ALPHABET = CSRF_ALLOWED_CHARS
 # 248 = 4 × 62: a byte below it gives each character in exactly four ways; the 8 bytes above
 # are deleted, else the first 8 characters would come out more often.
 USABLE_BYTES = 256 - 256 % len(ALPHABET)
-_TO_CHARACTER = bytes(ALPHABET.encode()[byte % len(ALPHABET)] for byte in range(USABLE_BYTES))
-_TO_CHARACTER += bytes(256 - USABLE_BYTES)  # never used: those bytes are deleted first
 _UNUSABLE = bytes(range(USABLE_BYTES, 256))
-# (secret character, mask character) → cipher character: position of one plus the other.
-_SHIFTED = {
-    (secret, mask): ALPHABET[(i + j) % len(ALPHABET)]
-    for i, secret in enumerate(ALPHABET)
-    for j, mask in enumerate(ALPHABET)
-}
+# Byte → position in ALPHABET (a random byte, or a character of a secret), and back.
+_TO_POSITION = bytes(byte % len(ALPHABET) for byte in range(USABLE_BYTES)) + bytes(8)
+_CHARACTER_POSITION = bytes(ALPHABET.find(chr(byte)) % 256 for byte in range(256))
+# A sum of two positions (0 to 122) → the character at that sum modulo 62.
+_SUM_TO_CHARACTER = bytes(ALPHABET.encode()[total % len(ALPHABET)] for total in range(256))
+_POSITION_TO_CHARACTER = _SUM_TO_CHARACTER  # a position is its sum with 0
+
+
+def _random_positions(length):
+    """`length` positions in ALPHABET, each drawn uniformly from os.urandom."""
+    drawn = b""
+    while len(drawn) < length:
+        # 8 spare bytes: a short draw (3 % of the bytes are deleted) is rare, and then repeated.
+        drawn += os.urandom(length + 8).translate(_TO_POSITION, _UNUSABLE)
+    return drawn[:length]
 
 
 def random_string(length):
     """`length` characters of ALPHABET, each drawn uniformly from os.urandom."""
-    drawn = b""
-    while len(drawn) < length:
-        # 8 spare bytes: a short draw (3 % of the bytes are deleted) is rare, and then repeated.
-        drawn += os.urandom(length + 8).translate(_TO_CHARACTER, _UNUSABLE)
-    return drawn[:length].decode("ascii")
+    return _random_positions(length).translate(_POSITION_TO_CHARACTER).decode("ascii")
 
 
 def masked(secret):
-    """The token a form carries for this secret, as django.middleware.csrf masks it."""
-    mask = random_string(len(secret))
-    return mask + "".join(map(_SHIFTED.__getitem__, zip(secret, mask, strict=True)))
+    """The token a form carries for this secret, as django.middleware.csrf masks it: a random
+    mask, then each secret character shifted by the mask's character at the same place.
+
+    The shifts are added all at once: with one byte per position, as big integers, no sum
+    (at most 61 + 61) carries into the next byte; a table then takes each sum modulo 62."""
+    mask = _random_positions(len(secret))
+    sums = int.from_bytes(secret.encode("ascii").translate(_CHARACTER_POSITION)) + int.from_bytes(
+        mask
+    )
+    shifted = sums.to_bytes(len(secret)).translate(_SUM_TO_CHARACTER)
+    return (mask.translate(_POSITION_TO_CHARACTER) + shifted).decode("ascii")
 
 
 def token_for(request):
@@ -60,25 +71,38 @@ def token_for(request):
     return masked(secret)
 
 
+class _CookieOfSecond(Morsel):
+    """The CSRF cookie for one secret, copied from the template of the current second: its
+    attributes, and the text after `name=value` in its Set-Cookie line, are those of that
+    template, which Morsel worked out once."""
+
+    def OutputString(self, attrs=None):
+        if attrs is not None:
+            return super().OutputString(attrs)
+        return f"{self.key}={self.coded_value}{self._after_value}"
+
+
 def set_cookie(response, secret):
     """The CSRF cookie as CsrfViewMiddleware._set_csrf_cookie sets it (same name, value and
-    attributes, `Vary: Cookie`), its attributes worked out once a second rather than through
-    HttpResponse.set_cookie at every hit. Only for a secret kept in a cookie."""
-    morsel = Morsel()
-    morsel.set(settings.CSRF_COOKIE_NAME, secret, secret)
-    morsel.update(_cookie_attributes())
-    response.cookies[settings.CSRF_COOKIE_NAME] = morsel
+    attributes, `Vary: Cookie`), copied from a template made once a second rather than set
+    through HttpResponse.set_cookie and written out by Morsel at every hit. Only for a secret
+    kept in a cookie."""
+    template = _template_of_this_second()
+    morsel = _CookieOfSecond.__new__(_CookieOfSecond)
+    dict.update(morsel, template)
+    morsel.__dict__.update(template.__dict__, _value=secret, _coded_value=secret)
+    response.cookies[morsel.key] = morsel
     if "cookie" not in response.get("Vary", "").lower():
         patch_vary_headers(response, ("Cookie",))
 
 
-_attributes = (None, {})  # (second, attributes of a cookie set in that second)
+_template = (None, None)  # (second, template of a cookie set in that second)
 
 
-def _cookie_attributes():
-    global _attributes
+def _template_of_this_second():
+    global _template
     second = int(time.time())
-    if _attributes[0] != second:
+    if _template[0] != second:
         age = settings.CSRF_COOKIE_AGE
         attributes = {"max-age": int(age), "expires": http_date(second + age)}
         if settings.CSRF_COOKIE_PATH is not None:
@@ -91,5 +115,10 @@ def _cookie_attributes():
             attributes["httponly"] = True
         if settings.CSRF_COOKIE_SAMESITE:
             attributes["samesite"] = settings.CSRF_COOKIE_SAMESITE
-        _attributes = (second, attributes)
-    return _attributes[1]
+        template = _CookieOfSecond()
+        template.set(settings.CSRF_COOKIE_NAME, "", "")
+        template.update(attributes)
+        # Morsel's own line for an empty value: "name=" then the attributes.
+        template._after_value = Morsel.OutputString(template)[len(template.key) + 1 :]
+        _template = (second, template)
+    return _template[1]

@@ -10,6 +10,7 @@ What is never stored: anything but a 200 to a GET without a query string, a resp
 cookie other than CSRF's, one marked private or no-store, one that used a CSP nonce, and
 anything asked with a session or messages cookie (logged-in users, flash messages). A form
 page (the request form) is stored without its CSRF tokens, which each hit fills in anew.
+Pages are stored and served without the templates' indentation (html_whitespace).
 """
 
 import hashlib
@@ -29,7 +30,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, set_response_etag
 
-from imagin_site.common import csrf_tokens
+from imagin_site.common import csrf_tokens, html_whitespace
 from imagin_site.common.process_memo import PageStore
 
 logger = logging.getLogger(__name__)
@@ -113,11 +114,12 @@ def fetch(request):
     entry = _pages.get(*slot)
     if entry is None:
         return slot, None
-    response = HttpResponse(entry["content"])
+    content = _with_csrf_tokens(request, entry) if entry["csrf"] else entry["content"]
+    response = HttpResponse(content)
     for header, value in entry["headers"]:
         response[header] = value
     if entry["csrf"]:
-        _fill_csrf_tokens(request, response)
+        _set_csrf_cookie(request, response)
     return slot, response
 
 
@@ -125,6 +127,7 @@ def store(slot, response):
     """Put a fresh rendering where `fetch` finds it; a form page goes in without its CSRF
     tokens, or not at all when they cannot all be told apart from the rest."""
     key, generation = slot
+    _lighten(response)
     content, csrf = response.content, bool(response.cookies)
     if csrf:
         content = _template(content)
@@ -138,6 +141,17 @@ def store(slot, response):
     _pages.set(key, generation, entry, settings.PAGE_CACHE_SECONDS)
 
 
+def _lighten(response):
+    """The page without the templates' indentation (html_whitespace), for this visitor too:
+    a miss and the hits after it serve the same bytes."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    lighter = html_whitespace.collapse(response.content)
+    if len(lighter) < len(response.content):
+        response.content = lighter
+        response["Content-Length"] = str(len(lighter))
+
+
 def _template(content):
     """The page with a placeholder for each CSRF token, or None if a token may be elsewhere
     than in the hidden field Django writes (it would be served to everyone)."""
@@ -147,14 +161,23 @@ def _template(content):
     return templated
 
 
-def _fill_csrf_tokens(request, response):
-    """Each placeholder replaced by a token of this request's CSRF secret, and the CSRF
-    cookie set when it must be, as CsrfViewMiddleware would around a fresh rendering (a hit
-    is answered before it runs)."""
+def _with_csrf_tokens(request, entry):
+    """The stored form page with each placeholder replaced by a token of this request's CSRF
+    secret (a new visitor gets one), as {% csrf_token %} would write them: a hit is answered
+    before CsrfViewMiddleware runs. The page is split at its placeholders once per process,
+    and joined around the tokens in one copy."""
+    parts = entry.get("parts")
+    if parts is None:
+        parts = entry["parts"] = entry["content"].split(CSRF_PLACEHOLDER)
     _CSRF.process_request(request)
-    first, *rest = response.content.split(CSRF_PLACEHOLDER)
-    token = csrf_tokens.token_for
-    response.content = first + b"".join(token(request).encode() + part for part in rest)
+    chunks = [parts[0]]
+    for part in parts[1:]:
+        chunks += (csrf_tokens.token_for(request).encode(), part)  # each its own mask
+    return b"".join(chunks)
+
+
+def _set_csrf_cookie(request, response):
+    """The CSRF cookie, as CsrfViewMiddleware would set it after a fresh rendering."""
     if settings.CSRF_USE_SESSIONS or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         _CSRF.process_response(request, response)
     else:

@@ -77,3 +77,22 @@ def test_cached_request_form__submitted_from_a_phone(seeded, phone_page, screens
     phone_page.wait_for_url("**/intervenant-exterieur/confirmation/")
     record = IntervenantRequest.objects.get()
     assert record.reference in phone_page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize(
+    "path", ["/reglementation/frais-de-remuneration/", "/intervenant-exterieur/"]
+)
+def test_lighter_cached_page__looks_exactly_like_a_fresh_rendering(seeded, phone_page, path):
+    """The page cache drops the templates' indentation: not one pixel may move."""
+    from PIL import Image, ImageChops
+
+    phone_page.goto(seeded.url + path)  # stored
+    hit = len(phone_page.goto(seeded.url + path).body())
+    hit_shot = phone_page.screenshot(full_page=True)
+    fresh = len(phone_page.goto(seeded.url + path + "?fresh=1").body())  # never stored
+    fresh_shot = phone_page.screenshot(full_page=True)
+
+    assert hit < 0.9 * fresh
+    images = [Image.open(io.BytesIO(shot)).convert("RGB") for shot in (hit_shot, fresh_shot)]
+    assert images[0].size == images[1].size
+    assert ImageChops.difference(*images).getbbox() is None

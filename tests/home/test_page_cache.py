@@ -92,6 +92,36 @@ def test_hit__from_this_process_memory_under_the_shared_generation(
     assert len(queries) > 0  # rendered again, not served from memory
 
 
+def test_stored_pages__without_the_templates_indentation_for_the_miss_and_the_hits(
+    client, public_site
+):
+    for url in public_urls():
+        fresh = client.get(url + "?fresh=1")  # a query string: rendered, never stored
+        miss = client.get(url)
+        hit, queries = queries_of(client, url)
+        assert queries == 0
+        assert hit.content == miss.content, url
+        assert len(hit.content) < 0.9 * len(fresh.content), url
+        assert hit["Content-Length"] == str(len(hit.content))
+        text = re.sub(rb"<[^>]*>", b"<>", hit.content)  # tags themselves are left as is
+        assert not re.search(rb"\n[ \t\n]", text), url
+        # The same words in the same order: only whitespace went (ids differ per rendering).
+        words = [re.sub(rb"<[^>]*>", b" ", r.content).split() for r in (hit, fresh)]
+        assert words[0] == words[1], url
+
+
+def test_request_form__a_hit_sends_what_the_visitor_typed_unchanged(public_site):
+    """A textarea's content is its text: the lighter page leaves it byte for byte."""
+    page = IntervenantRequestPage.objects.get()
+    Client().get(page.url)  # stored
+    html = Client().get(page.url).content.decode()
+    textareas = re.findall(r"<textarea[^>]*>(.*?)</textarea>", html, re.DOTALL)
+    fresh = Client().get(page.url + "?fresh=1").content.decode()
+    assert textareas and textareas == re.findall(
+        r"<textarea[^>]*>(.*?)</textarea>", fresh, re.DOTALL
+    )
+
+
 def test_hit__carries_an_etag_computed_once(client, public_site):
     first = client.get("/")
     second = client.get("/")
