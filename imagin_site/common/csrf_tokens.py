@@ -51,9 +51,9 @@ def masked(secret):
     The shifts are added all at once: with one byte per position, as big integers, no sum
     (at most 61 + 61) carries into the next byte; a table then takes each sum modulo 62."""
     mask = _random_positions(len(secret))
-    sums = int.from_bytes(secret.encode("ascii").translate(_CHARACTER_POSITION)) + int.from_bytes(
-        mask
-    )
+    # A secret is ALPHABET's only: drawn here, or from a cookie CsrfViewMiddleware checked.
+    positions = secret.encode("ascii").translate(_CHARACTER_POSITION)
+    sums = int.from_bytes(positions) + int.from_bytes(mask)
     shifted = sums.to_bytes(len(secret)).translate(_SUM_TO_CHARACTER)
     return (mask.translate(_POSITION_TO_CHARACTER) + shifted).decode("ascii")
 
