@@ -21,7 +21,8 @@ def runs_cell(samples, ratios=()):
     if ratios:
         ranked = sorted(ratios)
         low, high = ranked[len(ranked) // 4], ranked[(3 * len(ranked)) // 4]
-        return f"{len(ratios)} rounds, middle half {100 * low:.0f}–{100 * high:.0f} %"
+        digits = 1 if high < 0.1 else 0  # 2.6–2.8 %, not 3–3 %
+        return f"{len(ratios)} rounds, middle half {100 * low:.{digits}f}–{100 * high:.{digits}f} %"
     if not samples:
         return "—"
     if len(samples) > 4:
