@@ -19,8 +19,8 @@ def runs_cell(samples, ratios=()):
     """A line's runs: a page's ratio per round as the middle half of them (how far one short
     pair can be trusted), else each run, or their count and range when there are many."""
     if ratios:
-        ranked = sorted(ratios)
-        low, high = ranked[len(ranked) // 4], ranked[(3 * len(ranked)) // 4]
+        ranked, last = sorted(ratios), len(ratios) - 1
+        low, high = ranked[round(last / 4)], ranked[round(3 * last / 4)]  # the quartiles
         digits = 1 if high < 0.1 else 0  # 2.6–2.8 %, not 3–3 %
         return f"{len(ratios)} rounds, middle half {100 * low:.{digits}f}–{100 * high:.{digits}f} %"
     if not samples:

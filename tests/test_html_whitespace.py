@@ -1,6 +1,9 @@
 """The page cache's lighter HTML (imagin_site/common/html_whitespace.py): the templates'
 indentation goes, nothing a browser shows or a form sends changes."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from imagin_site.common.html_whitespace import collapse
@@ -50,3 +53,39 @@ def test_collapse__attribute_values_are_left_byte_for_byte():
 
 def test_collapse__a_tag_name_that_only_starts_like_a_kept_one_is_not_kept():
     assert collapse(b"<preview>\n   x\n   </preview>") == b"<preview>\nx\n</preview>"
+
+
+def test_collapse__a_comment_is_copied_as_is_and_its_apostrophe_opens_no_quote():
+    kept = b"<textarea name=m>d'abord\n\n puis > ensuite\n\n fin</textarea>"
+    html = b"<!-- l'aide\n\n  ici -->\n  " + kept + b"\n  <p>x</p>"
+    assert collapse(html) == b"<!-- l'aide\n\n  ici -->\n" + kept + b"\n<p>x</p>"
+
+
+def test_collapse__a_vertical_tab_is_no_html_whitespace():
+    assert collapse(b"<p>a\v\n  b</p>") == b"<p>a\v\nb</p>"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# What the cached pages are made of: their templates (PDF layouts aside) and style sheets.
+SERVED = [
+    *ROOT.glob("home/templates/**/*.html"),
+    *ROOT.glob("regulations/templates/**/*.html"),
+    *ROOT.glob("imagin_site/templates/**/*.html"),
+    *ROOT.glob("missions/templates/missions/portal/**/*.html"),
+    *ROOT.glob("imagin_site/static/css/*.css"),
+]
+# Where a line break would show, or raw text no tag rule can find the end of.
+BREAKS_SHOW = re.compile(r"white-space\s*:\s*(pre|break-spaces)|<(xmp|listing|plaintext)\b", re.I)
+
+
+def test_served_templates_and_styles__give_no_line_break_a_meaning():
+    """The collapse is invisible only while no element of a cached page keeps line breaks
+    through CSS: adding one must come with a look at html_whitespace."""
+    assert len(SERVED) > 20
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group()}"
+        for path in SERVED
+        if "pdf" not in path.name
+        for match in BREAKS_SHOW.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

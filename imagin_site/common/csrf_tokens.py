@@ -51,8 +51,9 @@ def masked(secret):
     The shifts are added all at once: with one byte per position, as big integers, no sum
     (at most 61 + 61) carries into the next byte; a table then takes each sum modulo 62."""
     mask = _random_positions(len(secret))
-    # A secret is ALPHABET's only: drawn here, or from a cookie CsrfViewMiddleware checked.
     positions = secret.encode("ascii").translate(_CHARACTER_POSITION)
+    if b"\xff" in positions:  # never from a cookie CsrfViewMiddleware checked: a sum would carry
+        raise ValueError("Secret CSRF hors de l'alphabet attendu.")
     sums = int.from_bytes(positions) + int.from_bytes(mask)
     shifted = sums.to_bytes(len(secret)).translate(_SUM_TO_CHARACTER)
     return (mask.translate(_POSITION_TO_CHARACTER) + shifted).decode("ascii")
@@ -72,14 +73,18 @@ def token_for(request):
 
 
 class _CookieOfSecond(Morsel):
-    """The CSRF cookie for one secret, copied from the template of the current second: its
-    attributes, and the text after `name=value` in its Set-Cookie line, are those of that
-    template, which Morsel worked out once."""
+    """The CSRF cookie for one secret, copied from the template of the current second: while
+    its attributes are still the template's, the text after `name=value` in its Set-Cookie line
+    is the template's, which Morsel worked out once. Changed afterwards (delete_cookie...),
+    copied or unpickled, it is written out by Morsel again."""
+
+    _source = None  # the template it was copied from
+    _after_value = None
 
     def OutputString(self, attrs=None):
-        if attrs is not None:
-            return super().OutputString(attrs)
-        return f"{self.key}={self.coded_value}{self._after_value}"
+        if attrs is None and self._after_value is not None and dict.__eq__(self, self._source):
+            return f"{self.key}={self.coded_value}{self._after_value}"
+        return super().OutputString(attrs)
 
 
 def set_cookie(response, secret):
@@ -119,6 +124,7 @@ def _template_of_this_second():
         template.set(settings.CSRF_COOKIE_NAME, "", "")
         template.update(attributes)
         # Morsel's own line for an empty value: "name=" then the attributes.
-        template._after_value = Morsel.OutputString(template)[len(template.key) + 1 :]
+        after_value = Morsel.OutputString(template)[len(template.key) + 1 :]
+        template._source, template._after_value = template, after_value
         _template = (second, template)
     return _template[1]

@@ -13,14 +13,25 @@ import re
 
 _TAG = rb"<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
 _KEPT = rb"(?:pre|textarea|script|style)\b"
-# What is copied as is, first match wins: a kept element and its content, a kept element left
-# open (to the end of the page), any other tag.
+# What is copied as is, first match wins: a comment (an apostrophe in it is no quote), a kept
+# element and its content, a kept element left open (to the end of the page), any other tag.
 AS_IS = re.compile(
-    rb"<(" + _KEPT + rb")" + _TAG[1:] + rb".*?</\1\s*>" + rb"|<" + _KEPT + rb".*" + rb"|" + _TAG,
+    rb"<!--.*?-->"
+    + rb"|<("
+    + _KEPT
+    + rb")"
+    + _TAG[1:]
+    + rb".*?</\1\s*>"
+    + rb"|<"
+    + _KEPT
+    + rb".*"
+    + rb"|"
+    + _TAG,
     re.IGNORECASE | re.DOTALL,
 )
-# Spaces before a line break, the break, and any whitespace after it.
-RUN_WITH_BREAK = re.compile(rb"[ \t\r\f\v]*\n\s*")
+# Spaces before a line break, the break, and any whitespace after it (HTML's whitespace:
+# space, tab, line feed, form feed, carriage return).
+RUN_WITH_BREAK = re.compile(rb"[ \t\r\f]*\n[ \t\n\r\f]*")
 
 
 def collapse(html):
@@ -32,3 +43,8 @@ def collapse(html):
         start = kept.end()
     chunks.append(RUN_WITH_BREAK.sub(b"\n", html[start:]))
     return b"".join(chunks)
+
+
+def collapse_text(html):
+    """`collapse` for a page held as text."""
+    return collapse(html.encode()).decode()

@@ -165,7 +165,8 @@ def _with_csrf_tokens(request, entry):
     """The stored form page with each placeholder replaced by a token of this request's CSRF
     secret (a new visitor gets one), as {% csrf_token %} would write them: a hit is answered
     before CsrfViewMiddleware runs. The page is split at its placeholders once per process,
-    and joined around the tokens in one copy."""
+    and joined around the tokens in one copy. (The split copy, beside the page in the memo,
+    is not counted in the memo's bound: there is one form page.)"""
     parts = entry.get("parts")
     if parts is None:
         parts = entry["parts"] = entry["content"].split(CSRF_PLACEHOLDER)

@@ -96,3 +96,65 @@ def test_lighter_cached_page__looks_exactly_like_a_fresh_rendering(seeded, phone
     images = [Image.open(io.BytesIO(shot)).convert("RGB") for shot in (hit_shot, fresh_shot)]
     assert images[0].size == images[1].size
     assert ImageChops.difference(*images).getbbox() is None
+
+
+@pytest.fixture
+def intervenant_with_a_mission(live_server):
+    """An intervenant who chose a password, with a mission whose entry is open."""
+    import datetime
+
+    from django.utils import timezone
+
+    from missions.services.accounts import issue_first_password
+    from missions.services.convocations import issue_mission
+    from tests.factories import DossierFactory, IntervenantFactory, MissionFactory, SessionFactory
+
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    session = SessionFactory(name="BTS 2026", year=day.year, start_date=day, end_date=day,
+                             entry_deadline=day + datetime.timedelta(days=20))  # fmt: skip
+    person = IntervenantFactory(user=None, first_name="Teva", last_name="Tauira")
+    DossierFactory(intervenant=person)
+    mission = MissionFactory(intervenant=person, session=session, start_date=day,
+                             epreuve="Mathématiques")  # fmt: skip
+    issue_mission(mission)
+    issue_first_password(person)
+    person.refresh_from_db()
+    person.user.set_password("Atoll-Tubuai-2026")
+    person.user.save()
+    person.must_change_password = False
+    person.save(update_fields=["must_change_password"])
+    return person, mission
+
+
+def test_lighter_portal_pages__look_exactly_like_indented_ones(
+    live_server, phone_page, intervenant_with_a_mission, monkeypatch
+):
+    """The portal's cached pages drop the templates' indentation too: not one pixel moves."""
+    from PIL import Image, ImageChops
+
+    from missions.portal import page_cache as portal_pages
+    from missions.services import portal_versions
+
+    person, mission = intervenant_with_a_mission
+    phone_page.goto(live_server.url + "/espace/connexion/")
+    phone_page.locator("#id_username").fill(person.identifier)
+    phone_page.locator("#id_password").fill("Atoll-Tubuai-2026")
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("button", name="Se connecter").click()
+
+    def shots():
+        found = {}
+        for path in ("/espace/", f"/espace/missions/{mission.pk}/"):
+            size = len(phone_page.goto(live_server.url + path).body())
+            found[path] = (size, phone_page.screenshot(full_page=True))
+        return found
+
+    lighter = shots()
+    monkeypatch.setattr(portal_pages, "collapse_text", lambda html: html)
+    portal_versions.bump_intervenants([person.pk])
+    indented = shots()
+    for path, (size, shot) in lighter.items():
+        assert size < 0.9 * indented[path][0], path
+        images = [Image.open(io.BytesIO(png)).convert("RGB") for png in (shot, indented[path][1])]
+        assert images[0].size == images[1].size, path
+        assert ImageChops.difference(*images).getbbox() is None, path

@@ -21,6 +21,7 @@ from wagtail.users.models import UserProfile
 from imagin_site.common import page_cache as public_pages
 from missions.enums import PartNature
 from missions.models import MealLine, TravelLeg, WorkLine
+from missions.portal import page_cache as portal_page_cache
 from missions.portal.page_cache import CSRF_PLACEHOLDER
 from missions.services import portal_versions
 from tests.factories import commune
@@ -158,6 +159,27 @@ def test_cache_off__same_page(client, alice, mission):
     with override_settings(PORTAL_CACHE_SECONDS=0):
         fresh = page(client, mission).content
     assert normalised(cached[1]) == normalised(fresh) == normalised(cached[0])
+
+
+@pytest.mark.parametrize("with_mission", [False, True])
+def test_pages__without_the_templates_indentation_and_the_same_words(
+    client, alice, mission, with_mission, monkeypatch
+):
+    client.force_login(alice.user)
+    shown = mission if with_mission else None
+    lighter = page(client, shown).content
+    page(client, shown)  # and its hit
+    monkeypatch.setattr(portal_page_cache, "collapse_text", lambda html: html)
+    portal_versions.bump_intervenants([alice.pk])
+    indented = page(client, shown).content
+    assert len(lighter) < 0.9 * len(indented)
+    text = re.sub(rb"<[^>]*>", b"<>", lighter)  # tags themselves are left as is
+    assert not re.search(rb"\n[ \t\n]", text)
+    words = [
+        re.sub(rb"<[^>]*>", b" ", TOKEN.sub("", c.decode()).encode()).split()
+        for c in (lighter, indented)
+    ]
+    assert words[0] == words[1]
 
 
 def normalised(content):
