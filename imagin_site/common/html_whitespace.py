@@ -5,8 +5,10 @@ bytes every uncompressed hit and every satellite link pays for.
 In the text between tags, each run of whitespace that holds a line break becomes that one line
 break. A browser lays the page out the same: in normal flow a run of whitespace shows as one
 space whatever it holds, and a line break is whitespace like any other. Left byte for byte:
-the tags themselves (attribute values), and the content of <pre>, <textarea>, <script> and
-<style>, where whitespace may be the content, even when such an element is never closed.
+the tags themselves (attribute values), comments, and the content of <pre>, <textarea>,
+<script> and <style>, where whitespace may be the content, even when such an element is never
+closed. It holds while no style sheet gives line breaks a meaning (`white-space: pre...`):
+tests/test_html_whitespace.py checks the templates and style sheets the cached pages use.
 """
 
 import re

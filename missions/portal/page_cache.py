@@ -38,7 +38,7 @@ _pages = PageStore(max_bytes=32 * 1024 * 1024)
 
 def render(template_name, context, request):
     """The page's HTML, its forms' tokens left as placeholders, without the templates'
-    indentation (html_whitespace: a fifth lighter on a satellite link, laid out the same)."""
+    indentation (html_whitespace: about 15 % lighter on a satellite link, laid out the same)."""
     html = render_to_string(template_name, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
     return collapse_text(html)
 
