@@ -77,3 +77,32 @@ def admin_log_in():
         page.wait_for_url(live_server.url + reverse("wagtailadmin_home"))
 
     return log_in
+
+
+def intervenant_ready_to_enter(password, epreuve="Mathématiques"):
+    """(intervenant, mission, day): an intervenant who already chose `password`, convoked
+    yesterday for a mission whose entry is open for 20 days."""
+    import datetime
+
+    from django.utils import timezone
+
+    from missions.services.accounts import issue_first_password
+    from missions.services.convocations import issue_mission
+    from tests.factories import DossierFactory, IntervenantFactory, MissionFactory, SessionFactory
+
+    today = timezone.localdate()
+    day = today - datetime.timedelta(days=1)
+    session = SessionFactory(name="BTS 2026", year=day.year, start_date=day, end_date=day,
+                             entry_deadline=today + datetime.timedelta(days=20))  # fmt: skip
+    person = IntervenantFactory(user=None, first_name="Teva", last_name="Tauira")
+    DossierFactory(intervenant=person)
+    mission = MissionFactory(intervenant=person, session=session, start_date=day,
+                             epreuve=epreuve)  # fmt: skip
+    issue_mission(mission)
+    issue_first_password(person)
+    person.refresh_from_db()
+    person.user.set_password(password)
+    person.user.save()
+    person.must_change_password = False
+    person.save(update_fields=["must_change_password"])
+    return person, mission, day

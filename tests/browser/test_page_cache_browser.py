@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from imagin_site.common import page_cache
+from tests.browser.conftest import intervenant_ready_to_enter
 
 pytestmark = [
     pytest.mark.browser,
@@ -100,29 +101,7 @@ def test_lighter_cached_page__looks_exactly_like_a_fresh_rendering(seeded, phone
 
 @pytest.fixture
 def intervenant_with_a_mission(live_server):
-    """An intervenant who chose a password, with a mission whose entry is open."""
-    import datetime
-
-    from django.utils import timezone
-
-    from missions.services.accounts import issue_first_password
-    from missions.services.convocations import issue_mission
-    from tests.factories import DossierFactory, IntervenantFactory, MissionFactory, SessionFactory
-
-    day = timezone.localdate() - datetime.timedelta(days=1)
-    session = SessionFactory(name="BTS 2026", year=day.year, start_date=day, end_date=day,
-                             entry_deadline=day + datetime.timedelta(days=20))  # fmt: skip
-    person = IntervenantFactory(user=None, first_name="Teva", last_name="Tauira")
-    DossierFactory(intervenant=person)
-    mission = MissionFactory(intervenant=person, session=session, start_date=day,
-                             epreuve="Mathématiques")  # fmt: skip
-    issue_mission(mission)
-    issue_first_password(person)
-    person.refresh_from_db()
-    person.user.set_password("Atoll-Tubuai-2026")
-    person.user.save()
-    person.must_change_password = False
-    person.save(update_fields=["must_change_password"])
+    person, mission, _ = intervenant_ready_to_enter("Atoll-Tubuai-2026")
     return person, mission
 
 

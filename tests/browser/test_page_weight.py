@@ -7,20 +7,17 @@ Static files are served as WhiteNoise serves them in production: compressed (gzi
 over HTTPS in production, smaller still) and cacheable for good (hashed names). Bytes and
 requests are deterministic; `make bench` times the same pages under slow-link emulation."""
 
-import datetime
 import re
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
-from django.utils import timezone
 from wagtail.models import Page
 
 from imagin_site.middleware.compression import TextGZipMiddleware
-from missions.services.accounts import issue_first_password
 from missions.services.convocations import issue_mission
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.factories import DossierFactory, IntervenantFactory, MissionFactory, SessionFactory
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, intervenant_ready_to_enter
+from tests.factories import MissionFactory
 from tests.home.factories import seed_public_site
 
 pytestmark = [
@@ -62,21 +59,7 @@ def site(server):
     from regulations.models import DocumentationPage, IntervenantRequestPage, RegulationPage
 
     seed_public_site()
-    today = timezone.localdate()
-    day = today - datetime.timedelta(days=1)
-    session = SessionFactory(name="BTS 2026", year=day.year, start_date=day, end_date=day,
-                             entry_deadline=today + datetime.timedelta(days=20))  # fmt: skip
-    person = IntervenantFactory(user=None, first_name="Teva", last_name="Tauira")
-    DossierFactory(intervenant=person)
-    mission = MissionFactory(intervenant=person, session=session, start_date=day,
-                             epreuve="Mathématiques")  # fmt: skip
-    issue_mission(mission)
-    issue_first_password(person)
-    person.refresh_from_db()
-    person.user.set_password(PASSWORD)
-    person.user.save()
-    person.must_change_password = False
-    person.save(update_fields=["must_change_password"])
+    person, mission, day = intervenant_ready_to_enter(PASSWORD)
     public = {
         "accueil": "/",
         "taux": RegulationPage.objects.live().get(slug="frais-de-remuneration").url,
