@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from missions.models import Mission
 
@@ -66,6 +67,6 @@ def test_admin_screens__run_under_the_enforced_csp(
     home_page = page.locator("body")
     page.goto(live_server.url + reverse("wagtailadmin_pages:edit", args=[3]))
     page.wait_for_load_state("networkidle")
-    assert home_page.is_visible()
+    expect(home_page).to_be_visible()
 
     assert violations == []

@@ -4,6 +4,7 @@ after a failed submit; axe finds nothing serious."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.test_portal_browser import BLOCKING, convocation  # noqa: F401 (fixture)
 from tests.home.factories import seed_public_site
@@ -33,16 +34,17 @@ def test_phone_without_javascript__menu_and_search_in_the_page(live_server, nojs
     page = nojs_phone_page
     page.goto(live_server.url + "/")
     nav = page.get_by_role("navigation", name="Menu principal")
-    assert nav.is_visible()
+    expect(nav).to_be_visible()
     nav.get_by_role("link", name="Contact").click()
     page.wait_for_url("**/contact/")
-    assert page.get_by_role("searchbox").is_visible()
+    expect(page.get_by_role("searchbox")).to_be_visible()
     # The skip link lands on the navigation, which is in view.
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Menu", exact=True).focus()
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#fr-navigation"
-    assert nav.is_visible() and nav.bounding_box()["height"] > 0
+    expect(nav).to_be_visible()
+    assert nav.bounding_box()["height"] > 0
 
 
 def test_phone_with_javascript__skip_link_opens_the_menu_dialog(live_server, phone_page):
@@ -52,14 +54,14 @@ def test_phone_with_javascript__skip_link_opens_the_menu_dialog(live_server, pho
     button = page.locator("#button-menu")
     assert button.get_attribute("aria-haspopup") == "dialog"
     nav = page.get_by_role("navigation", name="Menu principal")
-    assert not nav.is_visible()
+    expect(nav).to_be_hidden()
     page.keyboard.press("Tab")  # the first skip link appears on focus
     page.get_by_role("link", name="Menu", exact=True).focus()
     page.keyboard.press("Enter")
     page.wait_for_function(
         "document.getElementById('menu-modal').classList.contains('fr-modal--opened')"
     )
-    assert nav.is_visible()
+    expect(nav).to_be_visible()
     focused = page.evaluate("document.activeElement.closest('#menu-modal') !== null")
     assert focused, "la fenêtre du menu doit recevoir le focus"
     assert blocking(page) == []
@@ -107,7 +109,7 @@ def test_failed_entry__focus_on_the_error_summary(
     assert page.title().startswith("Erreur : ")
     summary = page.locator("#error-summary")
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     screenshot(
         page.locator("body").page, f"atoll-error-summary-390-{'js' if javascript else 'nojs'}"
     )

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,7 +20,7 @@ def test_home_page__shows_dsfr_header_and_portal_button(seeded, page, screenshot
     page.goto(seeded.url + "/")
     assert page.title().endswith("IMAG'IN Polynésie")
     assert page.locator(".fr-header__service-title").inner_text().strip() == "IMAG'IN"
-    assert page.get_by_role("link", name="Accéder à mon espace").first.is_visible()
+    expect(page.get_by_role("link", name="Accéder à mon espace").first).to_be_visible()
     # The DSFR stylesheet really loaded: the header logo is laid out by it.
     assert page.locator(".fr-logo").first.evaluate("e => getComputedStyle(e).fontWeight") == "700"
     screenshot(page, "home-desktop")

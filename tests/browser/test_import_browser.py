@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from missions.models import Mission
 from tests.factories import gestionnaire
@@ -36,7 +37,7 @@ def test_import_preview__one_bad_row(live_server, reference, page, screenshot, t
     page.get_by_label("Données à importer").select_option("missions")
     page.get_by_label("Fichier CSV ou XLSX").set_input_files(str(path))
     page.get_by_text("Colonnes des missions (convocations)").click()
-    assert page.get_by_role("cell", name="Code UAI du centre").is_visible()
+    expect(page.get_by_role("cell", name="Code UAI du centre")).to_be_visible()
     screenshot(page, "import-upload")
     page.get_by_role("button", name="Vérifier le fichier").click()
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from missions.enums import BatchStatus, PartNature, PartStatus, TravelMode
 from missions.models import FeePart, Intervenant, PaymentBatch, TravelLeg
@@ -50,7 +51,7 @@ def test_records__ticket_from_the_queue_sealed_batch_read_only_mission(
     link = page.locator(
         f'a[href="{reverse("missions_document_receipt", args=["trajet", leg.pk])}"]'
     )
-    assert link.is_visible()
+    expect(link).to_be_visible()
     tall_screenshot(screenshot, page, "integrity-control-queue-document")
     with page.context.expect_page() as opened:
         link.click()
@@ -76,6 +77,6 @@ def test_records__ticket_from_the_queue_sealed_batch_read_only_mission(
     page.goto(
         live_server.url + reverse("wagtailsnippets_missions_mission:edit", args=[controlled.pk])
     )
-    assert page.get_by_text("Lecture seule.").is_visible()
+    expect(page.get_by_text("Lecture seule.")).to_be_visible()
     assert page.locator("input[name=epreuve]").is_disabled()
     tall_screenshot(screenshot, page, "integrity-read-only-mission")

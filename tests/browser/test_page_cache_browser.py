@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
+from playwright.sync_api import expect
 
 from imagin_site.common import page_cache
 from tests.browser.conftest import intervenant_ready_to_enter
@@ -48,12 +49,12 @@ def test_cached_home__mobile_menu_opens_without_csp_violation(seeded, phone_page
     response = phone_page.goto(seeded.url + "/")  # served from the cache
     assert response.body() == cached.content
     menu = phone_page.locator("#menu-modal")
-    assert not menu.is_visible()
+    expect(menu).to_be_hidden()
     phone_page.locator("#button-menu").click()
     menu.wait_for(state="visible")
     screenshot(phone_page, "cached-home-phone-menu-open")
     assert "fr-modal--opened" in menu.get_attribute("class")
-    assert menu.get_by_role("link", name="Réglementation").is_visible()
+    expect(menu.get_by_role("link", name="Réglementation")).to_be_visible()
     assert problems == []
 
 

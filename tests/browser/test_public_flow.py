@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from regulations.models import IntervenantRequest
 
@@ -49,7 +50,7 @@ def test_home_to_regulation_to_request_form(seeded, page, screenshot):
     page.wait_for_url("**/reglementation/frais-de-remuneration/")
     assert page.get_by_role("heading", level=1).inner_text() == "Frais de rémunération"
     table = page.locator("table", has_text="596,66")
-    assert table.first.is_visible()
+    expect(table.first).to_be_visible()
     screenshot(page, "public-regulation-desktop")
 
     page.get_by_role("navigation", name="Menu principal").get_by_role(
@@ -60,7 +61,7 @@ def test_home_to_regulation_to_request_form(seeded, page, screenshot):
 
     # Submitting empty shows the French error summary, and nothing is stored.
     page.get_by_role("button", name="Envoyer ma demande").click()
-    assert page.get_by_role("alert").filter(has_text="n'a pas été envoyée").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="n'a pas été envoyée")).to_be_visible()
     assert IntervenantRequest.objects.count() == 0
     screenshot(page, "public-form-errors-desktop")
 

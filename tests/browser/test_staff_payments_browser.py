@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from missions.enums import BatchStatus, PartStatus
 from missions.models import FeePart, PaymentBatch
@@ -51,24 +52,24 @@ def log_in(live_server, page, admin_log_in):
 def test_dashboard__sessions_overdue_and_charts(demo, log_in, page, screenshot):
     log_in()
 
-    assert page.get_by_role("heading", name="Suivi des sessions").is_visible()
+    expect(page.get_by_role("heading", name="Suivi des sessions")).to_be_visible()
     assert page.locator(".missions-session").count() >= 2
     charts = page.get_by_role("img", name="Montants par archipel")
-    assert charts.first.is_visible()
+    expect(charts.first).to_be_visible()
     page.get_by_text("Données du graphique").first.click()
-    assert page.get_by_role("rowheader", name="Société").first.is_visible()
+    expect(page.get_by_role("rowheader", name="Société").first).to_be_visible()
     tall_screenshot(screenshot, page, "staff-dashboard")
     # The figures are kept a few minutes: the time says from when, the button recomputes.
-    assert page.get_by_text("Chiffres de ").is_visible()
+    expect(page.get_by_text("Chiffres de ")).to_be_visible()
     page.get_by_role("button", name="Rafraîchir").click()
     page.get_by_text("Chiffres du tableau de bord recalculés.").wait_for()  # after the POST
-    assert page.get_by_role("heading", name="Suivi des sessions").is_visible()
+    expect(page.get_by_role("heading", name="Suivi des sessions")).to_be_visible()
     screenshot(page, "staff-dashboard-refreshed")
 
 
 def test_dashboard__chef_de_centre(demo, log_in, page, screenshot):
     log_in("chef.centre")
-    assert page.get_by_role("heading", name="Service fait à attester").is_visible()
+    expect(page.get_by_role("heading", name="Service fait à attester")).to_be_visible()
     assert page.get_by_role("heading", name="Suivi des sessions").count() == 0
     tall_screenshot(screenshot, page, "staff-dashboard-chef-de-centre")
 
@@ -88,7 +89,7 @@ def test_payment_batch__create_export_download_pay(demo, log_in, page, screensho
     create.click()
     page.locator(".messages").get_by_text("créé").wait_for()
     batch = PaymentBatch.objects.filter(status=BatchStatus.DRAFT).get()
-    assert page.get_by_role("heading", name=f"Lot {batch.number}").first.is_visible()
+    expect(page.get_by_role("heading", name=f"Lot {batch.number}").first).to_be_visible()
     tall_screenshot(screenshot, page, "payment-batch-draft")
 
     count = batch.parts.count()
@@ -128,7 +129,7 @@ def test_missions_listing__bounded_count_and_status_filter(demo, log_in, page, s
     monkeypatch.setattr(listing.BoundedPaginator, "max_rows", 100)
     log_in()
     page.goto(page.url.split("/admin/")[0] + "/admin/snippets/missions/mission/")
-    assert page.get_by_text("Plus de 100 missions").first.is_visible()
+    expect(page.get_by_text("Plus de 100 missions").first).to_be_visible()
     screenshot(page, "staff-missions-listing-bounded")
     page.goto(page.url.split("?")[0] + f"?remuneration={PartStatus.CONTROLLED}")
     rows = page.locator("table.listing tbody tr")
