@@ -88,8 +88,8 @@ def test_failed_entry__focus_on_the_error_summary(
     page.goto(live_server.url + "/espace/connexion/")
     page.locator("#id_username").fill(convocation["identifier"])
     page.locator("#id_password").fill("pas le bon")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
     assert page.title().startswith("Erreur : ")
     assert page.evaluate("document.activeElement.id") == "error-summary"
 
@@ -98,14 +98,14 @@ def test_failed_entry__focus_on_the_error_summary(
         page.get_by_role("button", name="Se connecter").click()
     if javascript:  # the list answered the post; imagin.js shows its own address
         page.wait_for_url("**/espace/")
-    page.get_by_role("link", name="Philosophie").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Philosophie").first.click()
     if javascript:
         page.get_by_role("button", name="Déclarer le travail effectué").click()
     form = page.locator("#form-travail")
     form.locator("#id_travail-quantity").fill("-3")
-    form.get_by_role("button", name="Ajouter").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Ajouter").click()
     assert page.title().startswith("Erreur : ")
     summary = page.locator("#error-summary")
     assert page.evaluate("document.activeElement.id") == "error-summary"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from missions.enums import PartNature, PartStatus
 from missions.models import FeePart
@@ -59,13 +60,13 @@ def test_demo_tour__correct_the_sent_back_mission_and_validate(demo, live_server
     page.locator("#id_travail-date").fill(mission.start_date.isoformat())
     page.locator("#id_travail-quantity").fill(str(int(mission.expected_quantity)))
     page.locator("#form-travail").get_by_role("button", name="Ajouter").click()
-    assert (
-        f"{int(mission.expected_quantity)} copies ×" in page.locator("#remuneration").inner_text()
+    expect(page.locator("#remuneration")).to_contain_text(
+        f"{int(mission.expected_quantity)} copies ×"
     )
 
     page.get_by_text("Je certifie l'exactitude").click()
-    page.get_by_role("button", name=re.compile("Valider ma saisie")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Valider ma saisie")).click()
     assert "Votre saisie est validée" in page.content()
     screenshot(page, "demo-tour-validated")
     part.refresh_from_db()

@@ -162,8 +162,8 @@ def run_task(browser, site, javascript, screenshot=None):
     wire.reset()
     page.goto(site["server"] + "/espace/connexion/")
     log_in(page, site)
-    page.get_by_role("link", name=site["mission"].epreuve, exact=True).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=site["mission"].epreuve, exact=True).first.click()
     if javascript:
         page.get_by_role("button", name="Déclarer le travail effectué").click()
     elif screenshot:
@@ -171,12 +171,12 @@ def run_task(browser, site, javascript, screenshot=None):
     form = page.locator("#form-travail")
     form.locator("#id_travail-date").fill(site["day"].isoformat())
     form.locator("#id_travail-quantity").fill("12")
-    form.get_by_role("button", name="Ajouter").click()
-    page.wait_for_url(re.compile(r"/espace/missions/\d+/"))
+    with page.expect_navigation():
+        form.get_by_role("button", name="Ajouter").click()
     assert "Ligne ajoutée" in page.content()
     page.get_by_text("Je certifie l'exactitude").click()
-    page.get_by_role("button", name=re.compile("Valider ma saisie")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Valider ma saisie")).click()
     assert "Votre saisie est validée" in page.content()
     if javascript:  # the page answered the post; its own address is shown, for a reload
         page.wait_for_function(f"location.pathname === '/espace/missions/{site['mission'].pk}/'")

@@ -7,6 +7,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from missions.services.accounts import issue_first_password
 from missions.services.convocations import issue_mission
@@ -83,7 +84,7 @@ def run_flow(page, live_server, convocation, screenshot, prefix, tmp_path):
     page.locator("#id_travail-date").fill(day)
     page.locator("#id_travail-quantity").fill("37")
     page.locator("#form-travail").get_by_role("button", name="Ajouter").click()
-    assert "22\u202f076\u00a0XPF" in page.locator("#remuneration").inner_text()
+    expect(page.locator("#remuneration")).to_contain_text("22\u202f076\u00a0XPF")
 
     receipt = tmp_path / "billet.png"
     receipt.write_bytes(PNG)
@@ -113,14 +114,14 @@ def run_flow(page, live_server, convocation, screenshot, prefix, tmp_path):
     page.locator("#form-repas").get_by_role("button", name="Ajouter").click()
 
     # 22,076 (37 × 596.66) + 12,500 (fare) + 0 (réquisition) + 2,864 (lunch) = 37,440
-    assert "37\u202f440\u00a0XPF" in page.locator("#total-amount").inner_text()
+    expect(page.locator("#total-amount")).to_contain_text("37\u202f440\u00a0XPF")
     assert page.get_by_role("link", name="Justificatif").count() == 1
     failures["mission"] = blocking(axe, page)
     screenshot(page, f"{prefix}-portal-mission-entered")
 
     page.get_by_text("Je certifie l'exactitude").click()
-    page.get_by_role("button", name=re.compile("Valider ma saisie")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Valider ma saisie")).click()
     assert "Votre saisie est validée" in page.content()
     assert page.get_by_text("Rémunération : Validé par l'intervenant").count() >= 1
     timeline = page.locator("#remuneration .imagin-timeline").inner_text()

@@ -59,6 +59,6 @@ def test_every_page_type__has_no_serious_accessibility_violation(seeded, page, a
 
 def test_request_form_with_errors__has_no_serious_accessibility_violation(seeded, page, axe):
     page.goto(seeded.url + "/intervenant-exterieur/")
-    page.get_by_role("button", name="Envoyer ma demande").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer ma demande").click()
     assert blocking_violations(axe.run(page)) == []

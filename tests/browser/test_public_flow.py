@@ -94,8 +94,8 @@ def test_request_form__address_abroad_on_a_phone(seeded, phone_page, screenshot)
 
     # Without the town, the summary says so and takes the focus.
     page.locator("#id_town").fill("")
-    page.get_by_role("button", name="Envoyer ma demande").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer ma demande").click()
     page.wait_for_function("document.activeElement && document.activeElement.id", timeout=5000)
     assert page.evaluate("document.activeElement.id") == "form-errors"
     assert "Indiquez la ville" in page.locator("#form-errors").inner_text()
