@@ -11,6 +11,10 @@ cookie other than CSRF's, one marked private or no-store, one that used a CSP no
 anything asked with a session or messages cookie (logged-in users, flash messages). A form
 page (the request form) is stored without its CSRF tokens, which each hit fills in anew.
 Pages are stored and served without the templates' indentation (html_whitespace).
+
+Browsers ask for gzip: a hit gets a body compressed once, when the page was stored (a form
+page: its fixed parts compressed once, its tokens put between them, gzip_splice), not at each
+request, which cost more than the rest of the hit.
 """
 
 import hashlib
@@ -26,12 +30,14 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, CsrfViewMiddleware
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
-from django.utils.cache import cc_delim_re, set_response_etag
+from django.utils.cache import cc_delim_re, patch_vary_headers, set_response_etag
 
-from imagin_site.common import csrf_tokens, html_whitespace
+from imagin_site.common import csrf_tokens, gzip_splice, html_whitespace
 from imagin_site.common.process_memo import PageStore
+from imagin_site.middleware.compression import is_compressible
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +54,10 @@ CSRF_PLACEHOLDER = b"public-cache-csrf-placeholder"
 _CSRF = CsrfViewMiddleware(lambda request: None)
 # Under their generation; a hit from this process's memory reads only the generation from
 # the shared cache, not the page (read, unzipped, unpickled).
-_pages = PageStore(max_bytes=16 * 1024 * 1024, size=lambda entry: len(entry["content"]))
+_pages = PageStore(
+    max_bytes=16 * 1024 * 1024,
+    size=lambda entry: len(entry["content"]) + len(entry.get("gzip") or b""),
+)
 
 
 def _page_key(request):
@@ -114,18 +123,27 @@ def fetch(request):
     entry = _pages.get(*slot)
     if entry is None:
         return slot, None
-    content = _with_csrf_tokens(request, entry) if entry["csrf"] else entry["content"]
+    # .get: an entry stored by the code before gzip bodies is served as it is.
+    gzipped = entry.get("compressible") and re_accepts_gzip.search(
+        request.META.get("HTTP_ACCEPT_ENCODING", "")
+    )
+    if entry["csrf"]:
+        content, headers = _with_csrf_tokens(request, entry, gzipped)
+    elif gzipped and entry["gzip"]:
+        content, headers = entry["gzip"], entry["gzip_headers"]
+    else:
+        content, headers = entry["content"], entry["headers"]
     response = HttpResponse(content)
-    for header, value in entry["headers"]:
+    for header, value in headers:
         response[header] = value
     if entry["csrf"]:
         _set_csrf_cookie(request, response)
     return slot, response
 
 
-def store(slot, response):
-    """Put a fresh rendering where `fetch` finds it; a form page goes in without its CSRF
-    tokens, or not at all when they cannot all be told apart from the rest."""
+def store(slot, response, path):
+    """Put a fresh rendering of `path` where `fetch` finds it; a form page goes in without its
+    CSRF tokens, or not at all when they cannot all be told apart from the rest."""
     key, generation = slot
     _lighten(response)
     content, csrf = response.content, bool(response.cookies)
@@ -137,8 +155,30 @@ def store(slot, response):
         # Computed once here rather than by ConditionalGetMiddleware at every hit. Not for a
         # form page: its tokens differ at each hit, and a browser must not keep old ones.
         set_response_etag(response)
-    entry = {"content": content, "headers": list(response.items()), "csrf": csrf}
+    compressible = is_compressible(path, response)
+    if compressible:
+        # What TextGZipMiddleware adds to every such page anyway, stored with it.
+        patch_vary_headers(response, ("Accept-Encoding",))
+    headers = list(response.items())
+    entry = {"content": content, "headers": headers, "csrf": csrf,
+             "compressible": compressible, "gzip": None}  # fmt: skip
+    if compressible and not csrf:
+        entry["gzip"] = gzip_splice.compress(content)
+        entry["gzip_headers"] = _gzip_headers(headers, len(entry["gzip"]))
     _pages.set(key, generation, entry, settings.PAGE_CACHE_SECONDS)
+
+
+def _gzip_headers(headers, length):
+    """The headers of the gzip body, as GZipMiddleware would change them: its length, its
+    encoding, and a weak ETag (the same page in other bytes)."""
+    changed = []
+    for header, value in headers:
+        if header.lower() == "content-length":
+            value = str(length)
+        elif header.lower() == "etag" and value.startswith('"'):
+            value = "W/" + value
+        changed.append((header, value))
+    return [*changed, ("Content-Encoding", "gzip")]
 
 
 def _lighten(response):
@@ -161,20 +201,35 @@ def _template(content):
     return templated
 
 
-def _with_csrf_tokens(request, entry):
-    """The stored form page with each placeholder replaced by a token of this request's CSRF
-    secret (a new visitor gets one), as {% csrf_token %} would write them: a hit is answered
-    before CsrfViewMiddleware runs. The page is split at its placeholders once per process,
-    and joined around the tokens in one copy. (The split copy, beside the page in the memo,
-    is not counted in the memo's bound: there is one form page.)"""
-    parts = entry.get("parts")
-    if parts is None:
-        parts = entry["parts"] = entry["content"].split(CSRF_PLACEHOLDER)
+def _with_csrf_tokens(request, entry, gzipped):
+    """(body, headers): the stored form page with each placeholder replaced by a token of this
+    request's CSRF secret (a new visitor gets one), as {% csrf_token %} would write them: a hit
+    is answered before CsrfViewMiddleware runs. Gzipped, the page's fixed parts are compressed
+    once and the tokens put between them (gzip_splice). The page is split at its placeholders
+    once per process, and compressed then; these copies, beside the page in the memo, are not
+    counted in the memo's bound: there is one form page."""
+    pieces = entry.get("pieces")
+    if pieces is None:
+        pieces = entry["pieces"] = _form_pieces(entry)
+    parts, compressed, gzip_headers = pieces
     _CSRF.process_request(request)
+    tokens = [csrf_tokens.token_for(request).encode() for _ in parts[1:]]  # each its own mask
+    if gzipped:
+        return compressed.join(tokens), gzip_headers
     chunks = [parts[0]]
-    for part in parts[1:]:
-        chunks += (csrf_tokens.token_for(request).encode(), part)  # each its own mask
-    return b"".join(chunks)
+    for token, part in zip(tokens, parts[1:], strict=True):
+        chunks += (token, part)
+    return b"".join(chunks), entry["headers"]
+
+
+def _form_pieces(entry):
+    parts = entry["content"].split(CSRF_PLACEHOLDER)
+    if not entry.get("compressible"):
+        return parts, None, None
+    compressed = gzip_splice.GzipPieces(parts)
+    # Every token has the same length, so the gzip body too.
+    length = len(compressed.join([b"-" * CSRF_TOKEN_LENGTH] * (len(parts) - 1)))
+    return parts, compressed, _gzip_headers(entry["headers"], length)
 
 
 def _set_csrf_cookie(request, response):

@@ -11,8 +11,10 @@ but reflects nothing a third party chooses (its only input is a CSRF-protected P
 compressed."""
 
 from django.conf import settings
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+from django.utils.cache import cc_delim_re
 
+MINIMUM_LENGTH = 200  # GZipMiddleware's: not worth compressing below
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -22,11 +24,30 @@ COMPRESSIBLE_TYPES = (
 )
 
 
+def is_compressible(path, response):
+    """Whether the response to `path` is one this middleware compresses (when asked)."""
+    content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+    if not content_type.startswith(COMPRESSIBLE_TYPES):
+        return False  # PDFs, spreadsheets, images: already compressed
+    if path.startswith(tuple(settings.COMPRESSION_EXCLUDED_PREFIXES)):
+        return False
+    if response.streaming:
+        return True
+    return len(response.content) >= MINIMUM_LENGTH
+
+
 class TextGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
-        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
-        if not content_type.startswith(COMPRESSIBLE_TYPES):
-            return response  # PDFs, spreadsheets, images: already compressed
-        if request.path.startswith(tuple(settings.COMPRESSION_EXCLUDED_PREFIXES)):
+        if not is_compressible(request.path, response):
+            return response
+        accepts_gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        if not accepts_gzip and _varies_on_encoding(response):
+            # Left as it is: GZipMiddleware would only add Accept-Encoding to Vary, which a
+            # page from the page cache has already.
             return response
         return super().process_response(request, response)
+
+
+def _varies_on_encoding(response):
+    vary = response.get("Vary", "")
+    return "accept-encoding" in {value.strip().lower() for value in cc_delim_re.split(vary)}

@@ -42,7 +42,7 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if page_cache.is_cacheable_response(request, response):
             try:
-                page_cache.store(slot, response)
+                page_cache.store(slot, response, request.path)
             except Exception:
                 logger.exception("Cache des pages : enregistrement impossible.")
         return response

@@ -64,3 +64,14 @@ def test_secret_pages_and_binary_files__are_not_compressed():
         ("/espace/missions/1/recapitulatif.pdf", "application/pdf"),
     ]:
         assert not _compress(path, text, content_type).has_header("Content-Encoding"), path
+
+
+def test_client_without_gzip__the_answer_still_varies_with_accept_encoding():
+    middleware = TextGZipMiddleware(lambda request: None)
+    request = RequestFactory().get("/espace/")  # no Accept-Encoding
+    text = b"<p>" + b"texte " * 200 + b"</p>"
+    fresh = middleware.process_response(request, HttpResponse(text))
+    assert "Accept-Encoding" in fresh["Vary"] and not fresh.has_header("Content-Encoding")
+    already = HttpResponse(text)
+    already["Vary"] = "Cookie, accept-encoding"
+    assert middleware.process_response(request, already)["Vary"] == "Cookie, accept-encoding"

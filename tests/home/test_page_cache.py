@@ -2,8 +2,10 @@
 what never is, and that every kind of edit shows at the next anonymous request."""
 
 import datetime
+import gzip
 import io
 import re
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -364,3 +366,82 @@ def test_cache_outage__pages_are_served_uncached(client, public_site, monkeypatc
 
     monkeypatch.setattr(page_cache, "fetch", broken)
     assert client.get("/").status_code == 200
+
+
+GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}  # what browsers send
+
+
+def forbid_compression(monkeypatch):
+    """From now on, compressing anything fails the test (GZipMiddleware and gzip_splice both
+    go through these)."""
+
+    def compressing(*args, **kwargs):
+        raise AssertionError("compressed at the request")
+
+    monkeypatch.setattr(zlib, "compress", compressing)
+    monkeypatch.setattr(zlib, "compressobj", compressing)
+
+
+def test_gzip_hit__compressed_once_when_stored__the_same_page_and_validators(
+    client, public_site, monkeypatch
+):
+    """A browser's hit gets the stored page compressed when it was stored: the same bytes
+    once unzipped, a weak ETag (as GZipMiddleware gives), a 304 for it, and no compression
+    at the request."""
+    for url in public_urls():
+        plain_miss = client.get(url)
+        forbid_compression(monkeypatch)
+        plain, queries = queries_of(client, url)
+        zipped, zipped_queries = queries_of(client, url, **GZIP)
+        monkeypatch.undo()
+        assert queries == zipped_queries == 0
+        assert plain.content == plain_miss.content
+        assert zipped["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.content) == plain.content, url
+        assert zipped["Content-Length"] == str(len(zipped.content))
+        assert len(zipped.content) < len(plain.content) / 3
+        assert zipped["ETag"] == "W/" + plain["ETag"]
+        assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in zipped["Vary"]
+        assert "Content-Encoding" not in plain
+        revalidated = client.get(url, HTTP_IF_NONE_MATCH=zipped["ETag"], **GZIP)
+        assert revalidated.status_code == 304
+
+
+def test_gzip_miss__compressed_as_before(client, public_site):
+    response = client.get("/", **GZIP)  # the miss: GZipMiddleware compresses it
+    assert response["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content) == client.get("/").content
+
+
+def test_request_form_gzip_hit__fresh_tokens_in_a_body_compressed_once(
+    public_site, mailoutbox, monkeypatch
+):
+    page = IntervenantRequestPage.objects.get()
+    Client().get(page.url)  # stored
+    Client().get(page.url, **GZIP)  # this process compresses the fixed parts once
+    forbid_compression(monkeypatch)
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    responses = [queries_of(visitor, page.url, **GZIP) for visitor in visitors]
+    monkeypatch.undo()
+    bodies = []
+    for response, queries in responses:
+        assert queries == 0
+        assert response["Content-Encoding"] == "gzip"
+        assert response["Content-Length"] == str(len(response.content))
+        assert settings.CSRF_COOKIE_NAME in response.cookies
+        bodies.append(gzip.decompress(response.content).decode())
+    tokens = [TOKEN_FIELD.search(body).group(1) for body in bodies]
+    assert tokens[0] != tokens[1] and "csrf-placeholder" not in bodies[0]
+    # Same size whatever the token: it is stored, not compressed (nothing to learn, BREACH).
+    assert len(responses[0][0].content) == len(responses[1][0].content)
+    plain = Client().get(page.url)
+    assert len(gzip.decompress(responses[0][0].content)) == len(plain.content)
+    posted = submit_request_form(visitors[1], page.url, bodies[1])
+    assert posted.status_code == 302 and "confirmation" in posted["Location"]
+
+
+def test_client_without_gzip__plain_hit_and_nothing_else_changed(client, public_site):
+    client.get("/")
+    hit = client.get("/")
+    assert "Content-Encoding" not in hit
+    assert "Accept-Encoding" in hit["Vary"]

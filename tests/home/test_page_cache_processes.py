@@ -30,7 +30,7 @@ def test_page_rendered_during_an_edit__is_dropped_when_the_edit_commits(
         # the generation the save has just written.
         request = RequestFactory().get(page.url)
         slot, _ = page_cache.fetch(request)
-        page_cache.store(slot, HttpResponse("ancienne version"))
+        page_cache.store(slot, HttpResponse("ancienne version"), "/")
     assert "222,22\u00a0XPF" in client.get(page.url).content.decode()
 
 
