@@ -181,7 +181,7 @@ def median_run(runs):
 def write_report(
     config, machine, counts, dataset_seconds, table, plans, total_seconds, sections=()
 ):
-    from bench.load import ROUNDS, round_seconds
+    from bench.load import BROWSER_ENCODING, ROUNDS, round_seconds
 
     lines = [
         "# Benchmarks",
@@ -204,7 +204,9 @@ def write_report(
         f"each round starting 1/{ROUNDS} further into the list, with the floor loaded "
         "before and after every page (bench/load.py). A page's ratio to the floor is the "
         "median over its rounds of its req/s over the mean of its two floors (the runs column "
-        "gives the middle half of those ratios); its req/s, the median round's. Logged-in "
+        "gives the middle half of those ratios); its req/s, the median round's. Every "
+        f"request says `Accept-Encoding: {BROWSER_ENCODING}`, as browsers do (since "
+        "2026-12-01; before, wrk asked for plain text, a path no browser takes). Logged-in "
         "pages reuse one session cookie made in the session store (admin: with the OTP device "
         "id).",
         '- Rows "— Redis cache + sessions": the same gunicorn with `REDIS_URL` on a throwaway '

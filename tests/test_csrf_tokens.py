@@ -12,14 +12,22 @@ from django.test import RequestFactory
 from imagin_site.common import csrf_tokens
 
 
-def test_random_string__only_allowed_characters_of_the_length_asked():
-    for length in (1, 32, 64, 300):
-        drawn = csrf_tokens.random_string(length)
-        assert len(drawn) == length
-        assert set(drawn) <= set(csrf.CSRF_ALLOWED_CHARS)
+def new_secret():
+    return csrf_tokens.new_secret_and_token()[0]
 
 
-def test_random_string__every_character_from_as_many_bytes_and_the_rest_dropped():
+def test_new_secret_and_token__django_format_and_the_token_of_that_secret():
+    for _ in range(200):
+        secret, token = csrf_tokens.new_secret_and_token()
+        assert len(secret) == csrf.CSRF_SECRET_LENGTH
+        assert set(secret) <= set(csrf.CSRF_ALLOWED_CHARS)
+        csrf._check_token_format(token)
+        assert len(token) == csrf.CSRF_TOKEN_LENGTH
+        assert csrf._unmask_cipher_token(token) == secret
+    assert len({csrf_tokens.new_secret_and_token()[0] for _ in range(100)}) == 100
+
+
+def test_random_draw__every_character_from_as_many_bytes_and_the_rest_dropped():
     # Uniform by construction: each of the 62 characters comes from exactly four usable byte
     # values, and the eight others are deleted before the translation, never folded onto
     # the first characters.
@@ -35,8 +43,8 @@ def test_random_string__every_character_from_as_many_bytes_and_the_rest_dropped(
     )
 
 
-def test_random_string__characters_come_out_evenly():
-    counts = Counter(csrf_tokens.random_string(62_000))
+def test_new_secrets__characters_come_out_evenly():
+    counts = Counter("".join(new_secret() for _ in range(62_000 // csrf.CSRF_SECRET_LENGTH)))
     # 1,000 expected per character, standard deviation about 31: 700–1,300 never fails
     # by chance, and a bias folded onto 8 characters (about +50 %) would.
     assert len(counts) == 62
@@ -44,12 +52,12 @@ def test_random_string__characters_come_out_evenly():
 
 
 def test_masked__a_token_django_accepts_for_this_secret_and_no_other():
-    secret = csrf_tokens.random_string(csrf.CSRF_SECRET_LENGTH)
+    secret = new_secret()
     token = csrf_tokens.masked(secret)
     csrf._check_token_format(token)
     assert len(token) == csrf.CSRF_TOKEN_LENGTH
     assert csrf._does_token_match(token, secret)
-    assert not csrf._does_token_match(token, csrf_tokens.random_string(32))
+    assert not csrf._does_token_match(token, new_secret())
     assert csrf_tokens.masked(secret) != token  # a new mask each time (BREACH)
 
 
@@ -74,7 +82,7 @@ def test_token_for__new_visitor_gets_a_secret_and_the_cookie_flagged():
 
 
 def test_token_for__returning_visitor_keeps_the_secret_of_their_cookie():
-    secret = csrf_tokens.random_string(32)
+    secret = new_secret()
     request = RequestFactory().get("/", HTTP_COOKIE=f"csrftoken={secret}")
     csrf.CsrfViewMiddleware(lambda request: None).process_request(request)
     token = csrf_tokens.token_for(request)
@@ -100,7 +108,7 @@ def test_set_cookie__the_cookie_and_vary_django_would_set(settings, monkeypatch,
         setattr(settings, name, value)
     monkeypatch.setattr(csrf_tokens, "_template", (None, None))
     monkeypatch.setattr(time, "time", lambda: 1_795_000_000.7)  # the same second for both
-    secret = csrf_tokens.random_string(32)
+    secret = new_secret()
 
     request = RequestFactory().get("/")
     request.META.update(CSRF_COOKIE=secret, CSRF_COOKIE_NEEDS_UPDATE=True)

@@ -1,6 +1,7 @@
 """CSRF tokens for a form page served from the public page cache, in Django's own format (a
 32-character secret in the cookie, a 64-character masked token in the form: the mask, then
-the secret shifted by it), drawn with one os.urandom call per string.
+the secret shifted by it): a new visitor's secret and first token come from one os.urandom
+call, another token of a known secret from one more.
 
 Why not django.middleware.csrf.get_token: its get_random_string calls secrets.choice once
 per character, about 100 µs for a new visitor's secret and its mask, which was a third of the
@@ -39,23 +40,28 @@ def _random_positions(length):
     return drawn[:length]
 
 
-def random_string(length):
-    """`length` characters of ALPHABET, each drawn uniformly from os.urandom."""
-    return _random_positions(length).translate(_POSITION_TO_CHARACTER).decode("ascii")
-
-
 def masked(secret):
     """The token a form carries for this secret, as django.middleware.csrf masks it: a random
-    mask, then each secret character shifted by the mask's character at the same place.
-
-    The shifts are added all at once: with one byte per position, as big integers, no sum
-    (at most 61 + 61) carries into the next byte; a table then takes each sum modulo 62."""
-    mask = _random_positions(len(secret))
+    mask, then each secret character shifted by the mask's character at the same place."""
     positions = secret.encode("ascii").translate(_CHARACTER_POSITION)
     if b"\xff" in positions:  # never from a cookie CsrfViewMiddleware checked: a sum would carry
         raise ValueError("Secret CSRF hors de l'alphabet attendu.")
+    return _token(positions, _random_positions(len(secret)))
+
+
+def new_secret_and_token():
+    """(secret, token) for a visitor without one, from a single os.urandom draw."""
+    drawn = _random_positions(2 * CSRF_SECRET_LENGTH)
+    positions, mask = drawn[:CSRF_SECRET_LENGTH], drawn[CSRF_SECRET_LENGTH:]
+    return positions.translate(_POSITION_TO_CHARACTER).decode("ascii"), _token(positions, mask)
+
+
+def _token(positions, mask):
+    """The mask, then each secret position shifted by the mask's, as characters. The shifts
+    are added all at once: with one byte per position, as big integers, no sum (at most
+    61 + 61) carries into the next byte; a table then takes each sum modulo 62."""
     sums = int.from_bytes(positions) + int.from_bytes(mask)
-    shifted = sums.to_bytes(len(secret)).translate(_SUM_TO_CHARACTER)
+    shifted = sums.to_bytes(len(positions)).translate(_SUM_TO_CHARACTER)
     return (mask.translate(_POSITION_TO_CHARACTER) + shifted).decode("ascii")
 
 
@@ -67,9 +73,11 @@ def token_for(request):
         return get_token(request)  # the secret lives in the session: Django's own path
     secret = request.META.get("CSRF_COOKIE")
     if secret is None:
-        secret = request.META["CSRF_COOKIE"] = random_string(CSRF_SECRET_LENGTH)
+        request.META["CSRF_COOKIE"], token = new_secret_and_token()
+    else:
+        token = masked(secret)
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    return masked(secret)
+    return token
 
 
 class _CookieOfSecond(Morsel):

@@ -212,7 +212,8 @@ def _with_csrf_tokens(request, entry, gzipped):
     if pieces is None:
         pieces = entry["pieces"] = _form_pieces(entry)
     parts, compressed, gzip_headers = pieces
-    _CSRF.process_request(request)
+    if settings.CSRF_COOKIE_NAME in request.COOKIES:  # else it would find no secret to keep
+        _CSRF.process_request(request)
     tokens = [csrf_tokens.token_for(request).encode() for _ in parts[1:]]  # each its own mask
     if gzipped:
         return compressed.join(tokens), gzip_headers

@@ -38,6 +38,8 @@ def is_compressible(path, response):
 
 class TextGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
+        if response.has_header("Content-Encoding"):
+            return response  # compressed already (a page from the page cache)
         if not is_compressible(request.path, response):
             return response
         accepts_gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
