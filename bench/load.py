@@ -126,13 +126,26 @@ def wrk(url, duration, connections, cookie=""):
 # speed drifts by 20-30 % within a run and wobbles by 6-10 % from one second to the next (a
 # plain CPU loop does too); a ratio of two loads a second apart cancels the drift, and the
 # wobble averages out over many short pairs rather than a few long ones: with 1 s pairs the
-# spread of one ratio is about 9 %, with 4 s pairs hardly less.
-ROUNDS = 15
+# spread of one ratio is about 9 %, with 4 s pairs hardly less. Anonymous pages, whose goal
+# sits within a few % of the floor, get ROUNDS rounds (the median's spread falls as the
+# square root of their count); logged-in pages, several times away from their goals, a third.
+ROUNDS = 27
+LOGGED_IN_ROUNDS = 9
+
+
+def rounds_of(cookie):
+    return min(ROUNDS, LOGGED_IN_ROUNDS) if cookie else ROUNDS
 
 
 def round_seconds(config):
     """Seconds of wrk per URL and round: the configured duration shared out, at least 1."""
     return max(1, -(-config.duration // ROUNDS))
+
+
+def is_due(rounds, number, total):
+    """Whether a page of `rounds` rounds is loaded in round `number` of `total`: every
+    total/rounds-th round, spread over the series."""
+    return (number + 1) * rounds // total > number * rounds // total
 
 
 def round_orders(count, rounds=ROUNDS):
@@ -163,9 +176,10 @@ def combine_rounds(samples):
 def measure_in_rounds(base, urls, config, log=print, suffix=""):
     """[(label, result)] for urls [(label, path, cookie)], the floor first: each URL checked
     (200 or it is not measured) and warmed up for 1 s; then ROUNDS rounds of the pages in
-    round_orders, each page loaded for round_seconds between two loads of the floor. A page's
-    result carries `ratio`, the median over its rounds of its req/s over the mean of its two
-    floors, and `ratios`; the floor's result is the median of all its loads."""
+    round_orders, each page loaded for round_seconds between two loads of the floor, in the
+    rounds it is due (rounds_of). A page's result carries `ratio`, the median over its rounds
+    of its req/s over the mean of its two floors, and `ratios`; the floor's result is the
+    median of all its loads."""
     seconds = round_seconds(config)
     results, live = {}, []
     for index, (label, path, cookie) in enumerate(urls):
@@ -186,17 +200,22 @@ def measure_in_rounds(base, urls, config, log=print, suffix=""):
         samples[index].append(wrk(base + path, seconds, config.connections, cookie))
         return samples[index][-1]["rps"]
 
-    for number, order in enumerate(round_orders(len(pages), ROUNDS), start=1):
+    counts = {index: rounds_of(urls[index][2]) for index in pages}
+    total = max(counts.values(), default=ROUNDS)
+    for number, order in enumerate(round_orders(len(pages), total)):
+        due = [pages[position] for position in order
+               if is_due(counts[pages[position]], number, total)]  # fmt: skip
+        if not due:
+            continue
         before = load(0) if paired else None
-        for position in order:
-            index = pages[position]
+        for index in due:
             rps = load(index)
             if paired:
                 after = load(0)
                 floor = (before + after) / 2
                 ratios[index].append(rps / floor if floor else 0.0)
                 before = after
-        log(f"round {number} of {ROUNDS} done")
+        log(f"round {number + 1} of {total} done")
     for index, runs in samples.items():
         results[index] = combine_rounds(runs)
         if paired and index != 0:

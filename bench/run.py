@@ -181,7 +181,7 @@ def median_run(runs):
 def write_report(
     config, machine, counts, dataset_seconds, table, plans, total_seconds, sections=()
 ):
-    from bench.load import BROWSER_ENCODING, ROUNDS, round_seconds
+    from bench.load import BROWSER_ENCODING, LOGGED_IN_ROUNDS, ROUNDS, round_seconds
 
     lines = [
         "# Benchmarks",
@@ -202,9 +202,11 @@ def write_report(
         f"- wrk from 127.0.0.1: 2 threads, {config.connections} connections, "
         f"a 1 s warm-up per URL, then {ROUNDS} rounds of {round_seconds(config)} s per page, "
         f"each round starting 1/{ROUNDS} further into the list, with the floor loaded "
-        "before and after every page (bench/load.py). A page's ratio to the floor is the "
-        "median over its rounds of its req/s over the mean of its two floors (the runs column "
-        "gives the middle half of those ratios); its req/s, the median round's. Every "
+        f"before and after every page (bench/load.py); logged-in pages, far from their "
+        f"goals, in one round in {ROUNDS // LOGGED_IN_ROUNDS} ({LOGGED_IN_ROUNDS} rounds). "
+        "A page's ratio to the floor is the median over its rounds of its req/s over the "
+        "mean of its two floors (the runs column gives the middle half of those ratios); its "
+        "req/s, the median round's. Every "
         f"request says `Accept-Encoding: {BROWSER_ENCODING}`, as browsers do (since "
         "2026-12-01; before, wrk asked for plain text, a path no browser takes). Logged-in "
         "pages reuse one session cookie made in the session store (admin: with the OTP device "

@@ -291,3 +291,29 @@ def test_runs_cell__a_pages_rounds_as_the_middle_half_of_its_ratios():
     assert runs_cell([80.0] * 5, admin) == "5 rounds, middle half 2.6–2.7 %"
     assert runs_cell([3300.0, 3000.0, 3600.0, 3100.0, 3400.0]) == "5 runs, 3 000–3 600"
     assert runs_cell([3300.0, 3000.0]) == "3 300 · 3 000"
+
+
+def test_measure_in_rounds__logged_in_pages_in_a_third_of_the_rounds_spread_out(monkeypatch):
+    from types import SimpleNamespace
+
+    from bench import load
+
+    loads = []
+
+    def fake_wrk(url, seconds, connections, cookie=""):
+        loads.append(url.removeprefix("http://x"))  # the three 1 s warm-ups first
+        return {"rps": 1000.0, "p50": 1.0, "p99": 2.0, "errors": 0}
+
+    monkeypatch.setattr(load, "wrk", fake_wrk)
+    monkeypatch.setattr(load, "check", lambda url, cookie="": (200, 10))
+    monkeypatch.setattr(load, "ROUNDS", 6)
+    monkeypatch.setattr(load, "LOGGED_IN_ROUNDS", 2)
+    urls = [("floor", "/floor/", ""), ("public", "/p/", ""), ("portal", "/espace/", "s=1")]
+    config = SimpleNamespace(duration=10, connections=8)
+    found = dict(load.measure_in_rounds("http://x", urls, config, log=lambda _: None))
+    assert len(found["public"]["ratios"]) == 6
+    assert len(found["portal"]["ratios"]) == 2
+    measured = loads[3:]  # after the three warm-ups
+    portal_slots = [i for i, path in enumerate(measured) if path == "/espace/"]
+    assert len(portal_slots) == 2 and portal_slots[1] - portal_slots[0] >= len(measured) / 3
+    assert [load.is_due(2, number, 6) for number in range(6)] == [0, 0, 1, 0, 0, 1]
