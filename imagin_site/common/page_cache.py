@@ -36,8 +36,8 @@ from django.utils import timezone
 from django.utils.cache import cc_delim_re, patch_vary_headers, set_response_etag
 
 from imagin_site.common import csrf_tokens, gzip_splice, html_whitespace
+from imagin_site.common.compressible import is_compressible
 from imagin_site.common.process_memo import PageStore
-from imagin_site.middleware.compression import is_compressible
 
 logger = logging.getLogger(__name__)
 

@@ -8,32 +8,13 @@ response and its GZip pads each response with random bytes; the 2FA pages, which
 long-lived secret (TOTP key, recovery codes) next to a reflected `next` parameter, are sent
 uncompressed anyway (COMPRESSION_EXCLUDED_PREFIXES). The dossier financier shows bank details
 but reflects nothing a third party chooses (its only input is a CSRF-protected POST), so it is
-compressed."""
+compressed. Pages from the public page cache come compressed already, when they were stored:
+they hold no secret, and the request form's CSRF token is put in uncompressed (gzip_splice)."""
 
-from django.conf import settings
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import cc_delim_re
 
-MINIMUM_LENGTH = 200  # GZipMiddleware's: not worth compressing below
-COMPRESSIBLE_TYPES = (
-    "text/",
-    "application/json",
-    "application/javascript",
-    "application/xml",
-    "image/svg+xml",
-)
-
-
-def is_compressible(path, response):
-    """Whether the response to `path` is one this middleware compresses (when asked)."""
-    content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
-    if not content_type.startswith(COMPRESSIBLE_TYPES):
-        return False  # PDFs, spreadsheets, images: already compressed
-    if path.startswith(tuple(settings.COMPRESSION_EXCLUDED_PREFIXES)):
-        return False
-    if response.streaming:
-        return True
-    return len(response.content) >= MINIMUM_LENGTH
+from imagin_site.common.compressible import is_compressible
 
 
 class TextGZipMiddleware(GZipMiddleware):
