@@ -203,7 +203,7 @@ def write_report(
         f"a 1 s warm-up per URL, then {ROUNDS} rounds of {round_seconds(config)} s per page, "
         f"each round starting 1/{ROUNDS} further into the list, with the floor loaded "
         f"before and after every page (bench/load.py); logged-in pages, far from their "
-        f"goals, in one round in {ROUNDS // LOGGED_IN_ROUNDS} ({LOGGED_IN_ROUNDS} rounds). "
+        f"goals, and the Redis lines in {LOGGED_IN_ROUNDS} of the rounds, spread out. "
         "A page's ratio to the floor is the median over its rounds of its req/s over the "
         "mean of its two floors (the runs column gives the middle half of those ratios); its "
         "req/s, the median round's. Every "

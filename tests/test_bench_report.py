@@ -317,3 +317,4 @@ def test_measure_in_rounds__logged_in_pages_in_a_third_of_the_rounds_spread_out(
     portal_slots = [i for i, path in enumerate(measured) if path == "/espace/"]
     assert len(portal_slots) == 2 and portal_slots[1] - portal_slots[0] >= len(measured) / 3
     assert [load.is_due(2, number, 6) for number in range(6)] == [0, 0, 1, 0, 0, 1]
+    assert load.rounds_of("", most=2) == 2 and load.rounds_of("s=1", most=None) == 2
