@@ -26,7 +26,7 @@ test: $(BIN)/.installed
 	./scripts/with_postgres.sh ./scripts/test_suite.sh
 
 ## Benchmark harness (issue 8): dataset, pages under gunicorn + wrk, bulk paths, one table
-## in docs/benchmarks.md. About 16 min; `make bench BENCH_SCALE=small` a few minutes.
+## in docs/benchmarks.md. About 14 min; `make bench BENCH_SCALE=small` a few minutes.
 bench: $(BIN)/.installed
 	./scripts/system_deps.sh
 	./scripts/with_postgres.sh $(BIN)/python -m bench.run
