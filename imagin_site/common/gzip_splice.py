@@ -36,7 +36,7 @@ class GzipPieces:
 
     def join(self, inserts):
         if len(inserts) != len(self._then):
-            raise ValueError("One insert for each point between two parts.")
+            raise ValueError("Il faut un ajout entre chaque paire de parties.")
         chunks = [HEADER, self._deflated[0]]
         crc, length = self._first_crc, self._length
         for insert, deflated, (shift, part_crc) in zip(
@@ -47,11 +47,6 @@ class GzipPieces:
             length += len(insert)
         chunks.append(struct.pack("<II", crc, length & 0xFFFFFFFF))
         return b"".join(chunks)
-
-    @property
-    def size(self):
-        """Bytes held (for a memory bound): the compressed pieces and the CRC tables."""
-        return sum(len(piece) for piece in self._deflated) + 4 * 256 * 8 * len(self._then)
 
 
 def _deflate(part, level, last):
@@ -65,7 +60,7 @@ def _deflate(part, level, last):
 
 def _stored_block(data):
     if len(data) > MAX_INSERT:
-        raise ValueError("Insert too long for one stored block.")
+        raise ValueError("Ajout trop long pour un bloc non compressé.")
     # Header bits: not the last block, type 00 (stored), then the byte boundary.
     return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
 
