@@ -195,12 +195,17 @@ def _fees(missions, rng):
         status = rng.choices(STATUSES, WEIGHTS)[0]
         amount = rng.randint(2_000, 40_000) if status in DECLARED else 0
         remuneration = part_first + 2 * index
-        parts.append((remuneration, etat, PartNature.REMUNERATION, status, amount))
-        parts.append((remuneration + 1, etat, PartNature.TRAVEL, S.NO_FEES, 0))
+        keys = mission[2], mission[5]  # session, centre: copied on the parts
+        parts.append((remuneration, etat, PartNature.REMUNERATION, status, amount, *keys))
+        parts.append((remuneration + 1, etat, PartNature.TRAVEL, S.NO_FEES, 0, *keys))
         if status in DECLARED:
             work.append((remuneration, mission[7], mission[10], amount, "bench"))
     copy_rows(EtatDeFrais, ["id", "mission_id"], etats)
-    copy_rows(FeePart, ["id", "etat_id", "nature", "status", "amount"], parts)
+    copy_rows(
+        FeePart,
+        ["id", "etat_id", "nature", "status", "amount", "session_id", "centre_id"],
+        parts,
+    )
     copy_rows(WorkLine, ["part_id", "date", "quantity", "amount", "explanation"], work)
     for model in (EtatDeFrais, FeePart, WorkLine):
         reset_sequence(model)

@@ -248,8 +248,10 @@ class DemoBuilder:
                 plan = Plan(status, travel_status if eligible else S.NO_FEES)
             remuneration = FeePart(
                 etat=etat, nature=PartNature.REMUNERATION, status=plan.remuneration_status
-            )
-            travel = FeePart(etat=etat, nature=PartNature.TRAVEL, status=plan.travel_status)
+            ).copy_mission_keys(mission)
+            travel = FeePart(
+                etat=etat, nature=PartNature.TRAVEL, status=plan.travel_status
+            ).copy_mission_keys(mission)
             parts += [remuneration, travel]
             lines[id(remuneration)] = (mission, "work")
             lines[id(travel)] = (mission, "travel" if eligible else "none")

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from missions.enums import Actor, MealKind, PartNature, PartStatus, TravelMode
 from missions.models.geography import Commune
 from missions.models.missions import Mission
-from missions.models.organisation import Centre
+from missions.models.organisation import Centre, Session
 from missions.storage import private_storage, private_upload_path
 
 
@@ -36,6 +36,14 @@ class EtatDeFrais(models.Model):
     class Meta:
         verbose_name = "état de frais"
         verbose_name_plural = "états de frais"
+        indexes = [
+            # The files the DEC reopened (a few): taken out of the late files.
+            models.Index(
+                fields=["deadline_override"],
+                condition=models.Q(deadline_override__isnull=False),
+                name="etat_reopened",
+            ),
+        ]
 
     def __str__(self):
         return f"État de frais — {self.mission}"
@@ -99,10 +107,21 @@ class FeePart(models.Model):
         help_text="Validation de l'intervenant : les montants ne sont plus recalculés.",
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Copies of the mission's session and centre, so that the DEC control queue counts and
+    # filters its parts in one table (late files: a join of three 200,000-row tables). Set
+    # when the part is made (save() or by the bulk writers), kept by Mission.save(), the only
+    # way a mission changes session or centre (an import's key holds both).
+    session = models.ForeignKey(
+        Session, models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    centre = models.ForeignKey(
+        Centre, models.PROTECT, related_name="+", editable=False, db_index=False
+    )
 
     objects = FeePartQuerySet.as_manager()
-    # Not `history`: that name is the reverse accessor of StatusChange.part.
-    audit_history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Not `history`: that name is the reverse accessor of StatusChange.part. The copies of
+    # the mission's session and centre are not the part's own history.
+    audit_history = HistoricalRecords(excluded_fields=["updated_at", "session", "centre"])
 
     class Meta:
         verbose_name = "partie d'état de frais"
@@ -119,10 +138,37 @@ class FeePart(models.Model):
                 condition=models.Q(status=PartStatus.SERVICE_FAIT),
                 name="feepart_waiting_control",
             ),
+            # The control queue's counts: late files (editable parts of the sessions past
+            # their deadline), one session, one centre or archipelago.
+            models.Index(fields=["session", "status", "centre"], name="feepart_session_status"),
+            models.Index(fields=["centre", "status"], name="feepart_centre_status"),
         ]
 
     def __str__(self):
         return f"{self.get_nature_display()} — {self.etat.mission}"
+
+    def save(self, *args, **kwargs):
+        """A new part, or one moved to another état de frais (the admin's form), takes its
+        mission's session and centre."""
+        loaded = self.__dict__.get("_loaded_etat_id", self.__dict__.get("etat_id"))
+        moved = self.__dict__.get("etat_id") != loaded
+        if self.session_id is None or self.centre_id is None or moved:
+            self.copy_mission_keys(self.etat.mission)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "session", "centre"}
+        super().save(*args, **kwargs)
+        self._loaded_etat_id = self.__dict__.get("etat_id")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        part = super().from_db(db, field_names, values)
+        part._loaded_etat_id = part.__dict__.get("etat_id")
+        return part
+
+    def copy_mission_keys(self, mission):
+        """What the bulk writers call for each new part (bulk_create skips save())."""
+        self.session_id, self.centre_id = mission.session_id, mission.centre_id
+        return self
 
     @property
     def mission(self):

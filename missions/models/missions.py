@@ -2,9 +2,10 @@
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
 from missions.models.geography import Island
@@ -49,6 +50,10 @@ class MissionQuerySet(models.QuerySet):
             "centre__island__archipelago",
             "rate_group",
         )
+
+
+# What a part copies from its mission (FeePart.session, FeePart.centre).
+KEY_ATTNAMES = ("session_id", "centre_id")
 
 
 class Mission(models.Model):
@@ -160,12 +165,28 @@ class Mission(models.Model):
 
     def save(self, *args, **kwargs):
         """Refuse to change a locked mission (validated parts or beyond): whatever calls
-        save(), a form, an import or a service, what was validated stays as it was."""
-        if self.pk is not None and not self._state.adding:
+        save(), a form, an import or a service, what was validated stays as it was. A new
+        session or centre is copied to the mission's parts in the same transaction."""
+        adding = self.pk is None or self._state.adding
+        if not adding:
             from missions.models.locks import check_unlocked
 
             check_unlocked(self)
-        super().save(*args, **kwargs)
+        written = self._written_keys(kwargs.get("update_fields"))
+        if adding or not written or getattr(self, "_loaded_keys", None) == self._keys():
+            super().save(*args, **kwargs)
+        else:
+            # By name: fees.py imports this module.
+            FeePart = apps.get_model("missions", "FeePart")
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                FeePart.objects.filter(etat__mission=self).update(
+                    **{key: getattr(self, key) for key in written}
+                )
+        if written == KEY_ATTNAMES:
+            self._loaded_keys = self._keys()
+        elif written:  # one of the two saved: compare both again next time
+            self._loaded_keys = None
 
     def clean(self):
         super().clean()
@@ -181,6 +202,27 @@ class Mission(models.Model):
             errors["expected_quantity"] = "La quantité prévue ne peut pas être négative."
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        mission = super().from_db(db, field_names, values)
+        mission._loaded_keys = mission._keys()
+        return mission
+
+    @staticmethod
+    def _written_keys(update_fields):
+        """The copied columns a save with these update_fields writes."""
+        if update_fields is None:
+            return KEY_ATTNAMES
+        named = set(update_fields)
+        return tuple(a for a in KEY_ATTNAMES if a in named or a.removesuffix("_id") in named)
+
+    def _keys(self):
+        """What the parts copy (FeePart.session, FeePart.centre); None if not loaded."""
+        deferred = self.get_deferred_fields()
+        if "session_id" in deferred or "centre_id" in deferred:
+            return None
+        return self.session_id, self.centre_id
 
     @property
     def effective_rate_group(self):

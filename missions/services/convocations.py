@@ -50,12 +50,11 @@ def issue_missions(missions, *, user=None, neighbours=None, today=None):
         rule = travel_eligibility(mission, mission.intervenant, neighbours)
         initial = PartStatus.TO_ENTER if mission.start_date <= today else PartStatus.OPEN
         travel = initial if rule.eligible else PartStatus.NO_FEES
+        remuneration = FeePart(etat=etat, nature=PartNature.REMUNERATION, status=initial)
+        travel_part = FeePart(etat=etat, nature=PartNature.TRAVEL, status=travel)
         parts += [
-            (FeePart(etat=etat, nature=PartNature.REMUNERATION, status=initial), ""),
-            (
-                FeePart(etat=etat, nature=PartNature.TRAVEL, status=travel),
-                "" if rule.eligible else rule.reason,
-            ),
+            (remuneration.copy_mission_keys(mission), ""),
+            (travel_part.copy_mission_keys(mission), "" if rule.eligible else rule.reason),
         ]
         mission.etat = etat
         mission.issued_at = now

@@ -152,3 +152,10 @@ def test_demo__reseeding_an_older_demo_links_pf000001_to_its_printed_account(cli
         reverse("portal:login"), {"username": "PF000001", "password": "nouveau-mot-de-passe-demo"}
     )
     assert "<h1>Mes missions</h1>" in response.content.decode()
+
+
+def test_seed__parts_copy_their_mission_s_session_and_centre(seeded):
+    from tests.missions.test_part_copies import assert_copies_follow_missions
+
+    assert FeePart.objects.exists()
+    assert_copies_follow_missions()

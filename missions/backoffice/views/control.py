@@ -36,17 +36,42 @@ PER_PAGE = 50
 DECISIONS = {"send_back": "Renvoyer pour correction", "reject": "Rejeter", "cancel": "Annuler"}
 
 
-def filtered_parts(params, statuses):
-    parts = FeePart.objects.filter(status__in=statuses)
-    if session := parse_pk(params.get("session")):
-        parts = parts.filter(etat__mission__session_id=session)
-    if centre := parse_pk(params.get("centre")):
-        parts = parts.filter(etat__mission__centre_id=centre)
-    if params.get("nature") in PartNature.values:
-        parts = parts.filter(nature=params["nature"])
-    if archipelago := parse_pk(params.get("archipel")):
-        parts = parts.filter(etat__mission__centre__island__archipelago_id=archipelago)
-    return parts
+class QueueFilters:
+    """The parts of the control queue that the page's filters keep, as two querysets of
+    the same rows: `listed` goes through the missions, which the page's walk in mission
+    date order reads cheaply; `counted` reads the parts' own copies of their mission's
+    session and centre, which the page's count needs without joining three 200,000-row
+    tables (late files: 61 → 8 ms at 200,000 missions)."""
+
+    def __init__(self, params, statuses, *, late_on=None):
+        self.listed = FeePart.objects.filter(status__in=statuses)
+        self.counted = self.listed
+        if session := parse_pk(params.get("session")):
+            self._keep(etat__mission__session_id=session, session_id=session)
+        if centre := parse_pk(params.get("centre")):
+            self._keep(etat__mission__centre_id=centre, centre_id=centre)
+        if params.get("nature") in PartNature.values:
+            self._keep(nature=params["nature"])
+        if archipelago := parse_pk(params.get("archipel")):
+            centres = Centre.objects.filter(island__archipelago_id=archipelago).values("pk")
+            self._keep(etat__mission__centre__in=centres, centre_id__in=centres)
+        if late_on:
+            # Sessions past their entry deadline, but for the files the DEC reopened until
+            # that day or later (a few: a small subquery on their own index).
+            past = Session.objects.filter(entry_deadline__lt=late_on).values_list("pk", flat=True)
+            past = list(past)
+            reopened = EtatDeFrais.objects.filter(deadline_override__gte=late_on).values("pk")
+            self._keep(etat__mission__session_id__in=past, session_id__in=past)
+            self.listed = self.listed.exclude(etat__deadline_override__gte=late_on)
+            self.counted = self.counted.exclude(etat_id__in=reopened)
+
+    def _keep(self, **lookups):
+        """One filter, given as {through the mission: ..., on the copy: ...}; a lookup on
+        the part's own column (nature) is given once and serves both."""
+        listed = {key: value for key, value in lookups.items() if key.startswith("etat__")}
+        counted = {key: value for key, value in lookups.items() if key not in listed}
+        self.listed = self.listed.filter(**(listed or counted))
+        self.counted = self.counted.filter(**counted)
 
 
 def with_details(parts):
@@ -71,7 +96,7 @@ def with_details(parts):
     )
 
 
-def page_of(parts, number):
+def page_of(parts, number, counted=None):
     """(page, its parts with their details) in mission date order, a mission's parts
     together. The page's ids come from a lean query that walks the missions' (start_date,
     id) index; only those 50 parts are then loaded with their ten related tables (one wide
@@ -81,7 +106,7 @@ def page_of(parts, number):
     ordered = parts.order_by("etat__mission__start_date", "etat__mission_id", "pk")
     ordered = ordered.values_list("pk", flat=True)
     # Counted up to MAX_COUNTED_ROWS, as the listings: late files can be tens of thousands.
-    page = BoundedPaginator(ordered, PER_PAGE).get_page(number)
+    page = BoundedPaginator(ordered, PER_PAGE, counted=counted).get_page(number)
     ids = list(page.object_list)
     loaded = with_details(FeePart.objects.filter(pk__in=ids)).in_bulk()
     return page, [loaded[pk] for pk in ids]
@@ -202,17 +227,8 @@ class ControlView(GestionnaireView, TemplateView):
         params = self.request.GET
         late = params.get("vue") == "retard"
         statuses = EDITABLE_STATUSES if late else [PartStatus.SERVICE_FAIT]
-        parts = filtered_parts(params, statuses)
-        if late:
-            today = timezone.localdate()
-            # The few sessions past their deadline read first: the count then filters the
-            # missions by session id instead of joining the sessions (64 → 55 ms at 200,000
-            # missions, the bulk of this page).
-            past = Session.objects.filter(entry_deadline__lt=today).values_list("pk", flat=True)
-            parts = parts.filter(etat__mission__session_id__in=list(past)).exclude(
-                etat__deadline_override__gte=today
-            )
-        page, rows = page_of(parts, params.get("page"))
+        queue = QueueFilters(params, statuses, late_on=timezone.localdate() if late else None)
+        page, rows = page_of(queue.listed, params.get("page"), counted=queue.counted)
         flags = flags_of(rows) if rows and not late else {}
         if params.get("anomalies") == "1":
             rows = [row for row in rows if row.pk in flags]

@@ -284,6 +284,8 @@ NOT_ON_PORTAL_PAGES = {
     "missions/services/convocation_runs.py": "progress of the run and its PDFs; the missions "
     "are issued by services/convocations.py, which renews",
     "missions/io/payment_files.py": "payment lines of a sealed batch",
+    "missions/models/missions.py": "the parts' copies of the mission's session and centre, "
+    "in Mission.save(), whose own signal renews the intervenant's pages",
     "missions/services/notifications.py": "e-mails and the reminder date",
     "missions/io/bulk_sql.py": "helpers: their caller (bulk_import.py) renews",
     "missions/io/exports.py": "reads only (a SET LOCAL of the export's transaction)",

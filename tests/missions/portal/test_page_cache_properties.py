@@ -1,7 +1,8 @@
 """The portal's cached pages cannot be stale: random sequences of the writes that change what
 they show, each through the real view, service or import path, and after each write every
 page of the intervenant served from the cache equals a fresh rendering (cache off), CSRF
-tokens aside.
+tokens aside, and every part's copies of its mission's session and centre (which the DEC
+control queue counts on) still equal the mission's.
 
 WRITES lists every write path by name. A path missing here is a path nobody checked: add
 one when a service, view or import starts writing something the portal shows. The writes
@@ -61,6 +62,7 @@ from tests.factories import (
 )
 from tests.missions.portal.conftest import issued_mission
 from tests.missions.test_imports import csv_bytes
+from tests.missions.test_part_copies import assert_copies_follow_missions
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +86,8 @@ class World:
         self.centre = CentreFactory(commune=place("Papeete"))
         self.chef = chef_de_centre(self.centre)
         self.session = SessionFactory()
+        self.other_session = SessionFactory(name="Session de remplacement")
+        self.other_centre = CentreFactory(name="Lycée de Faa'a", commune=place("Faa'a"))
         self.alice = IntervenantFactory(first_name="Alice", home_commune=place("Uturoa"))
         self.bruno = IntervenantFactory(first_name="Bruno")
         payable_dossier(self.alice)
@@ -342,6 +346,15 @@ def mission_edited(w, draw):
     mission.save()
 
 
+def mission_relocated(w, draw):
+    """Another session and centre (the admin's form saves the mission): the page shows them,
+    and the parts' copies of both, which the DEC control queue counts on, follow."""
+    mission = Mission.objects.get(pk=draw(st.sampled_from(w.missions())).pk)
+    mission.session = w.session if mission.session_id == w.other_session.pk else w.other_session
+    mission.centre = w.centre if mission.centre_id == w.other_centre.pk else w.other_centre
+    mission.save()
+
+
 def mission_moved(w, draw):
     mission = Mission.objects.get(pk=draw(st.sampled_from(w.missions())).pk)
     mission.intervenant = w.bruno if mission.intervenant_id == w.alice.pk else w.alice
@@ -423,6 +436,7 @@ WRITES = {
     "import d'intervenants (ligne à ligne)": import_intervenants,
     "mission modifiée": mission_edited,
     "mission confiée à un autre intervenant": mission_moved,
+    "mission déplacée (autre session, autre centre)": mission_relocated,
     # Reference data
     "référentiel : taux": rate_changed,
     "référentiel : taux par update() + reference_data.bump()": rate_updated_in_bulk,
@@ -482,6 +496,7 @@ def test_after_any_write__cached_pages_equal_fresh_ones(client, today, data):
                     WRITES[name](world, data.draw)
             except REFUSED:
                 pass  # refused by the rules: nothing changed, the pages must say so too
+            assert_copies_follow_missions()
             for url in urls:
                 cached = normalised(client.get(url))
                 with override_settings(PORTAL_CACHE_SECONDS=0):
@@ -539,6 +554,7 @@ def test_every_write__runs_and_the_pages_follow(client, today):
                 WRITES[needed](world, simplest)
             before = [normalised(client.get(url)) for url in world.urls()]  # and stored
             write(world, simplest)
+            assert_copies_follow_missions()
             after = []
             for url in world.urls():
                 cached = normalised(client.get(url))
