@@ -4,8 +4,9 @@ The resources (resources.py) declare the columns: their headers, order, widgets 
 formula neutralisation. Building a model instance and a tablib row per object, pages of
 OFFSET queries and an in-memory workbook made `resource.export()` write about 1,000 rows/s
 on small exports and 100 on 100,000 rows; here each column of a resource becomes a
-reader of one `values_list()` row, the rows come from a server-side cursor in chunks, and
-go straight to `csv.writer` or to the XLSX sheet (xlsx_sheet.py). A column whose value
+reader of one `values_list()` row, the rows come from PostgreSQL's COPY (elsewhere, a
+server-side cursor in chunks), and go straight to `csv.writer` or to the XLSX sheet
+(xlsx_sheet.py). A column whose value
 is not a database column (a property, a `dehydrate_` method) is computed here from the
 columns it depends on; tests/missions/test_exports.py checks, cell by cell, that both ways
 give the same file.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import FilteredRelation, Q
 
 from imagin_site.common.spreadsheets import FORMULA_TRIGGERS, escape_formula
@@ -141,16 +142,42 @@ def export_rows(resource, spec, queryset, native):
     queryset = queryset.prefetch_related(None)
     if spec.annotations:
         queryset = queryset.annotate(**spec.annotations())
-    values = queryset.values_list(*paths).iterator(chunk_size=CHUNK_ROWS)
-    return headers, map(_row_maker(columns), values)
+    return headers, map(_row_maker(columns), _values(queryset.values_list(*paths)))
+
+
+def _values(queryset):
+    """The rows of a values_list queryset: streamed by COPY on PostgreSQL, when no column
+    needs Django's conversion of what the database returns; else the queryset's iterator."""
+    if connection.vendor != "postgresql" or queryset.db != DEFAULT_DB_ALIAS:
+        return queryset.iterator(chunk_size=CHUNK_ROWS)
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    if compiler.get_converters([column for column, _, _ in compiler.select]):
+        return queryset.iterator(chunk_size=CHUNK_ROWS)
+    return copied_rows(sql, params)
+
+
+def copied_rows(sql, params):
+    """The rows of a query through `COPY (query) TO STDOUT`, each value read by psycopg as
+    the column's type. The server sends the rows as fast as it makes them and they wait in
+    the socket while earlier ones are rendered, where a cursor's FETCH of each chunk waited
+    for the server (100,000 états de frais to CSV: 1.52 → 1.32 s)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({sql}) AS export LIMIT 0", params)  # noqa: S608
+        types = [column.type_code for column in cursor.description]
+        # Django's cursor wrapper has no copy(): psycopg's own, with the same connection.
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
+            copy.set_types(types)
+            yield from copy.rows()
 
 
 @contextmanager
 def reading_all():
-    """A transaction for reading a whole export. Its server-side cursor is then an ordinary
-    one, planned to return every row (hash joins, then one sort: a third faster than the
-    nested loops PostgreSQL plans for a cursor's first rows, cursor_tuple_fraction 0.1);
-    outside a transaction it would be a WITH HOLD cursor, computed in full at its DECLARE."""
+    """A transaction for reading a whole export (COPY streams it on PostgreSQL). Where
+    COPY is not used, the server-side cursor is then an ordinary one, planned to return
+    every row (hash joins, then one sort: a third faster than the nested loops PostgreSQL
+    plans for a cursor's first rows, cursor_tuple_fraction 0.1); outside a transaction it
+    would be a WITH HOLD cursor, computed in full at its DECLARE."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

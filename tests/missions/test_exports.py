@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from imagin_site.common.spreadsheets import escape_formula
 from missions.enums import IntervenantCategory, IntervenantStatus, PartNature, PartStatus
+from missions.io import exports
 from missions.io.imports import (
     EXPORT_KINDS,
     IMPORT_KINDS,
@@ -355,3 +356,27 @@ def test_exports__xlsx_header_is_bold_and_frozen(variety):
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
     assert isinstance(sheet["H2"].value, datetime.time) and sheet["H2"].is_date
+
+
+@pytest.mark.parametrize("kind", ["intervenants", "missions", "etats-de-frais"])
+def test_exports__copy_gives_the_rows_a_cursor_gives(variety, kind, monkeypatch):
+    """PostgreSQL's COPY stream and Django's iterator: the same values of the same types
+    (dates, aware datetimes, decimals, empty cells) in the same order, for every export."""
+    export = EXPORT_KINDS[kind]
+    resource = export.resource_class()
+    _, paths, _ = exports._columns(resource, export.export, False)
+    queryset = resource.get_queryset().order_by(*resource.get_queryset().query.order_by)
+    if export.export.annotations:
+        queryset = queryset.annotate(**export.export.annotations())
+    queryset = queryset.prefetch_related(None).values_list(*paths)
+    copies = []
+    copy = exports.copied_rows
+    monkeypatch.setattr(exports, "copied_rows", lambda *a: copies.append(a) or copy(*a))
+    with exports.reading_all():
+        expected = list(queryset.iterator(chunk_size=exports.CHUNK_ROWS))
+        streamed = list(exports._values(queryset))
+    assert len(copies) == 1  # streamed by COPY, not by the iterator
+    assert len(streamed) >= 3
+    assert [tuple(row) for row in streamed] == [tuple(row) for row in expected]
+    types = [[type(value) for value in row] for row in streamed]
+    assert types == [[type(value) for value in row] for row in expected]
