@@ -3,7 +3,6 @@ queue then counts its late files, or one session's or centre's parts, in the par
 alone. Added empty, filled from the missions, then required. The reopened files (a few)
 get their own index: the late files leave them out."""
 
-import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
@@ -18,59 +17,28 @@ def copy_mission_keys(apps, schema_editor):
     )
 
 
+def _copy_of(model, **options):
+    return models.ForeignKey(
+        model,
+        models.PROTECT,
+        db_index=False,
+        editable=False,
+        related_name="+",
+        **options,
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("missions", "0045_mission_import_indexes"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="feepart",
-            name="session",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="missions.session",
-            ),
-        ),
-        migrations.AddField(
-            model_name="feepart",
-            name="centre",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="missions.centre",
-            ),
-        ),
+        migrations.AddField("feepart", "session", _copy_of("missions.session", null=True)),
+        migrations.AddField("feepart", "centre", _copy_of("missions.centre", null=True)),
         migrations.RunPython(copy_mission_keys, migrations.RunPython.noop, elidable=True),
-        migrations.AlterField(
-            model_name="feepart",
-            name="session",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="missions.session",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="feepart",
-            name="centre",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="missions.centre",
-            ),
-        ),
+        migrations.AlterField("feepart", "session", _copy_of("missions.session")),
+        migrations.AlterField("feepart", "centre", _copy_of("missions.centre")),
         migrations.AddIndex(
             model_name="feepart",
             index=models.Index(
