@@ -6,6 +6,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -135,3 +136,35 @@ def test_missions_listing__bounded_count_and_status_filter(demo, log_in, page, s
     rows = page.locator("table.listing tbody tr")
     assert rows.count() > 0
     tall_screenshot(screenshot, page, "staff-missions-listing-filtered")
+
+
+OVERFLOWING_BOX = """table => {
+  for (let box = table; box; box = box.parentElement) {
+    if (box.scrollWidth > box.clientWidth + 1) return getComputedStyle(box).overflowX;
+  }
+  return "fits";
+}"""
+
+
+@pytest.mark.parametrize(
+    ("username", "url", "last_column"),
+    [
+        ("gestionnaire", "missions_control", "Décision"),
+        ("chef.centre", "missions_service_fait", "Actions"),
+    ],
+)
+def test_staff_tables__on_a_phone_the_last_column_scrolls_into_view(
+    demo, live_server, phone_page, admin_log_in, screenshot, username, url, last_column
+):
+    """The admin's main area hides what overflows it: a table wider than the phone scrolls
+    in its own box, and its last column can be brought into view."""
+    user = get_user_model().objects.get(username=username)
+    admin_log_in(phone_page, live_server, user, PASSWORD)
+    phone_page.goto(live_server.url + reverse(url))
+    table = phone_page.locator("table.listing").first
+    assert table.evaluate(OVERFLOWING_BOX) in ("auto", "scroll")
+    header = phone_page.get_by_role("columnheader", name=last_column).first
+    header.scroll_into_view_if_needed()
+    expect(header).to_be_in_viewport()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone_page, f"staff-table-phone-{url}")
