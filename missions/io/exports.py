@@ -6,10 +6,9 @@ OFFSET queries and an in-memory workbook made `resource.export()` write about 1,
 on small exports and 100 on 100,000 rows; here each column of a resource becomes a
 reader of one `values_list()` row, the rows come from PostgreSQL's COPY (elsewhere, a
 server-side cursor in chunks), and go straight to `csv.writer` or to the XLSX sheet
-(xlsx_sheet.py). A column whose value
-is not a database column (a property, a `dehydrate_` method) is computed here from the
-columns it depends on; tests/missions/test_exports.py checks, cell by cell, that both ways
-give the same file.
+(xlsx_sheet.py). A column whose value is not a database column (a property, a `dehydrate_`
+method) is computed here from the columns it depends on; tests/missions/test_exports.py
+checks, cell by cell, that both ways give the same file.
 """
 
 import csv
@@ -161,7 +160,7 @@ def copied_rows(sql, params):
     """The rows of a query through `COPY (query) TO STDOUT`, each value read by psycopg as
     the column's type. The server sends the rows as fast as it makes them and they wait in
     the socket while earlier ones are rendered, where a cursor's FETCH of each chunk waited
-    for the server (100,000 états de frais to CSV: 1.52 → 1.32 s)."""
+    for the server (100,000 états de frais to CSV: 1.4-1.5 → 1.2-1.3 s)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM ({sql}) AS export LIMIT 0", params)  # noqa: S608
         types = [column.type_code for column in cursor.description]
